@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from civitas.accounts.models import User
+from civitas.core import crypto
+from civitas.core.identity import normalize_mobile
+
+
+def find_user_by_identifier(identifier: str) -> User | None:
+    """A username, an email address or a mobile number."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    if "@" in identifier:
+        return User.objects.filter(email__iexact=identifier).first()
+    user = User.objects.filter(username__iexact=identifier).first()
+    if user is None:
+        try:
+            mobile = normalize_mobile(identifier)
+        except ValidationError:
+            return None
+        user = User.objects.filter(mobile_digest=crypto.lookup_digest(mobile)).first()
+    return user
+
+
+class IdentifierBackend(ModelBackend):
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if username is None or password is None:
+            return None
+        user = find_user_by_identifier(username)
+        if user is None:
+            User().set_password(password)  # the same work as a real check, so timing tells nothing
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

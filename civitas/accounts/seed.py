@@ -1,0 +1,129 @@
+"""Demo-city step for people: the demo sign-ins and the city's volunteers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from civitas.accounts import services
+from civitas.accounts.models import ServiceCategory, Skill, User, VolunteerProfile
+from civitas.core import crypto
+from civitas.core.identity import resident_id_check_code
+from civitas.core.seeding import SeedContext, bulk_insert
+from civitas.organizations.models import CommitteeRole, Region
+from civitas.organizations.services import committee_assign
+
+SURNAMES = [("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"), ("杨", "Yang"), ("黄", "Huang"),
+            ("赵", "Zhao"), ("吴", "Wu"), ("周", "Zhou"), ("徐", "Xu"), ("孙", "Sun"), ("马", "Ma"), ("朱", "Zhu"),
+            ("胡", "Hu"), ("郭", "Guo"), ("何", "He"), ("高", "Gao"), ("林", "Lin"), ("罗", "Luo")]
+GIVEN = [("伟", "Wei"), ("芳", "Fang"), ("娜", "Na"), ("敏", "Min"), ("静", "Jing"), ("丽", "Li"), ("强", "Qiang"),
+         ("磊", "Lei"), ("军", "Jun"), ("洋", "Yang"), ("勇", "Yong"), ("艳", "Yan"), ("杰", "Jie"), ("娟", "Juan"),
+         ("涛", "Tao"), ("明", "Ming"), ("超", "Chao"), ("秀英", "Xiuying"), ("霞", "Xia"), ("平", "Ping"),
+         ("刚", "Gang"), ("桂英", "Guiying"), ("婷", "Ting"), ("浩然", "Haoran"), ("欣怡", "Xinyi"), ("子涵", "Zihan")]
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+PARTS = ["morning", "afternoon", "evening"]
+
+
+def _resident_id(rng, birth: dt.date, female: bool) -> str:  # type: ignore[no-untyped-def]
+    sequence = rng.randrange(0, 50) * 2 + (0 if female else 1)
+    first = f"420102{birth:%Y%m%d}{rng.randrange(10):01d}{sequence:02d}"
+    return first + resident_id_check_code(first)
+
+
+def _persona(*, username: str, real_name: str, mobile: str, email: str, community: Region, id_number: str = "") -> User:
+    user = services.volunteer_register(
+        real_name=real_name, password=settings.CIVITAS["DEMO_PASSWORD"], mobile=mobile, email=email,
+        id_type="resident_id" if id_number else "", id_number=id_number,
+        birth_date=None if id_number else dt.date(1990, 5, 1), home_community=community,
+        skills=Skill.objects.filter(code__in=["first_aid", "photography"]), interests=["elderly_disabled", "community"],
+        availability={"sat": ["morning", "afternoon"], "sun": ["morning"]}, languages="普通话, English",
+    )
+    user.username = username
+    user.save(update_fields=["username"])
+    return user
+
+
+def seed_people(ctx: SeedContext) -> None:
+    communities = ctx.data["communities"]
+    districts = ctx.data["districts"]
+    first_community = Region.objects.get(pk=communities[0])
+    personas = {
+        "volunteer": _persona(username="volunteer", real_name="李小红", mobile="13800000001",
+                              email="li.xiaohong@example.org", community=first_community, id_number="110101199003074514"),
+        "organizer": _persona(username="organizer", real_name="张建国", mobile="13800000002",
+                              email="zhang.jianguo@example.org", community=first_community),
+    }
+    personas["staff"] = services.user_create_staff(
+        username="staff", password=settings.CIVITAS["DEMO_PASSWORD"], real_name="王丽（东湖区文明办）",
+        email="staff@civitas.local",
+    )
+    committee_assign(user=personas["staff"], region=districts[0])
+    personas["admin"] = services.user_create_staff(
+        username="admin", password=settings.CIVITAS["DEMO_PASSWORD"], real_name="陈主任（市文明办）",
+        email="admin@civitas.local", is_superuser=True,
+    )
+    committee_assign(user=personas["admin"], region=ctx.data["city"])
+    personas["auditor"] = services.user_create_staff(
+        username="auditor", password=settings.CIVITAS["DEMO_PASSWORD"], real_name="审计员",
+        email="auditor@civitas.local",
+    )
+    committee_assign(user=personas["auditor"], region=ctx.data["city"], role=CommitteeRole.AUDITOR)
+
+    count = max(ctx.scale.volunteers - 2, 0)
+    password = make_password(settings.CIVITAS["DEMO_PASSWORD"])
+    rng = ctx.rng
+    now = timezone.now()
+    skill_ids = list(Skill.objects.values_list("pk", flat=True))
+    categories = ServiceCategory.values
+    last_pk_before = User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    today = timezone.localdate()
+
+    def users():  # type: ignore[no-untyped-def]
+        for i in range(count):
+            mobile = f"+86139{i:08d}"
+            yield User(
+                username=f"v{i:07d}", password=password, mobile=mobile,
+                mobile_digest=crypto.lookup_digest(mobile), email=f"v{i:07d}@example.org" if i % 3 == 0 else None,
+                language="en" if i % 10 == 0 else "zh-hans", date_joined=now,
+            )
+
+    bulk_insert(ctx, User, users(), count, "volunteer accounts")
+    user_ids = list(User.objects.filter(pk__gt=last_pk_before).order_by("pk").values_list("pk", flat=True))
+
+    def profiles():  # type: ignore[no-untyped-def]
+        for i in range(count):
+            surname, surname_en = SURNAMES[rng.randrange(len(SURNAMES))]
+            given, given_en = GIVEN[rng.randrange(len(GIVEN))]
+            female = rng.random() < 0.55
+            age_days = rng.randrange(16 * 365, 70 * 365)
+            birth = today - dt.timedelta(days=age_days)
+            has_id = rng.random() < 0.7
+            id_number = _resident_id(rng, birth, female) if has_id else ""
+            joined = now - dt.timedelta(days=rng.randrange(0, 5 * 365))
+            yield VolunteerProfile(
+                user_id=user_ids[i], volunteer_number=f"V{user_ids[i] * 7919 % 10**10:010d}", real_name=surname + given,
+                display_name=f"{given_en} {surname_en}", id_type="resident_id" if has_id else "",
+                id_number=id_number, id_number_digest=crypto.lookup_digest(f"resident_id:{id_number}") if has_id else None,
+                birth_date=birth, gender="female" if female else "male",
+                home_community_id=communities[rng.randrange(len(communities))],
+                interests=rng.sample(categories, 2),
+                availability={rng.choice(WEEKDAYS): [rng.choice(PARTS)], "sat": ["morning"]},
+                languages="普通话", privacy_consent_version=settings.CIVITAS["PRIVACY_CONSENT_VERSION"],
+                privacy_consent_at=joined, created_at=joined,
+            )
+
+    bulk_insert(ctx, VolunteerProfile, profiles(), count, "volunteer profiles")
+    through = VolunteerProfile.skills.through
+    profile_ids = list(VolunteerProfile.objects.filter(user_id__gt=last_pk_before).values_list("pk", flat=True))
+
+    def skill_rows():  # type: ignore[no-untyped-def]
+        for profile_id in profile_ids:
+            if skill_ids and rng.random() < 0.5:
+                yield through(volunteerprofile_id=profile_id, skill_id=skill_ids[rng.randrange(len(skill_ids))])
+
+    bulk_insert(ctx, through, skill_rows(), len(profile_ids) // 2, "skills")
+    ctx.data["personas"] = personas
+    ctx.data["volunteer_user_ids"] = [personas["volunteer"].pk, personas["organizer"].pk, *user_ids]

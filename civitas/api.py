@@ -1,0 +1,23 @@
+"""The public API, v1: mounts each app's router (DESIGN.md lists the contract)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from civitas.accounts.api import router as accounts_router
+from civitas.core.api import install_error_handlers
+from civitas.organizations.api import router as organizations_router
+
+api = NinjaAPI(
+    title="Civitas API",
+    version="1",
+    description="The city volunteer service platform. Authenticate with `Authorization: Bearer <token>` "
+    "from POST /api/v1/auth/token. Lists answer {items, count}; errors answer {error: {code, message, fields}}.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+api.add_router("", accounts_router)
+api.add_router("", organizations_router)

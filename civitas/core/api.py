@@ -1,0 +1,121 @@
+"""What every API router shares: bearer authentication, the error shape, list envelopes.
+
+Every error answers ``{"error": {"code", "message", "fields"}}`` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from civitas.core.errors import Conflict, RateLimited
+
+T = TypeVar("T")
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class Page(Schema, Generic[T]):
+    items: list[T]
+    count: int
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from civitas.accounts.models import ApiToken
+
+        row = ApiToken.objects.select_related("user").filter(key_digest=ApiToken.digest(token)).first()
+        if row is None or not row.user.is_active:
+            return None
+        now = timezone.now()
+        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        request.user = row.user
+        return row.user
+
+
+token_auth = TokenAuth()
+
+
+def current_user(request: HttpRequest) -> Any:
+    """The caller on a public endpoint: a bearer token's user, the session's, or anonymous."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        user = token_auth.authenticate(request, header[7:].strip())
+        if user is not None:
+            return user
+    return request.user
+
+
+def error_response(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
+                   fields: dict[str, list[str]] | None = None) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
+    )
+
+
+def _field_name(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    return ".".join(parts) or "__all__"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        fields: dict[str, list[str]] = {}
+        for error in exc.errors:
+            fields.setdefault(_field_name(list(error.get("loc", []))), []).append(str(error.get("msg", "")))
+        return error_response(api, request, 422, "invalid", _("Some fields are not valid."), fields)
+
+    @api.exception_handler(ValidationError)
+    def domain_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        first = next(iter(fields.values()))[0] if fields else _("Some fields are not valid.")
+        return error_response(api, request, 422, "invalid", str(first), fields)
+
+    @api.exception_handler(Conflict)
+    def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        return error_response(api, request, 409, exc.code, exc.message)
+
+    @api.exception_handler(RateLimited)
+    def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+        return error_response(api, request, 429, "rate_limited", exc.message)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return error_response(api, request, 403, "forbidden", str(exc) or _("You may not do this."))
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_response(api, request, 401, "unauthenticated", _("Sign in first: send Authorization: Bearer <token>."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return error_response(api, request, exc.status_code, "error", str(exc))
+
+
+def require_user(request: HttpRequest) -> Any:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        raise AuthenticationError()
+    return user

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OnlineConfig(AppConfig):
+    name = "civitas.online"
+    label = "online"

@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-DEFAULT_SECRET_KEY = "civitas-insecure-development-key-change-me"  # noqa: S105
+DEFAULT_SECRET_KEY = "civitas-insecure-development-key-change-me"
 DEPLOY = env.str("DEPLOY", default="development")
 IS_PRODUCTION = DEPLOY == "production"
 TESTING = "pytest" in sys.modules or env.bool("CIVITAS_TESTING", default=False)
@@ -233,6 +233,9 @@ SEED_STEPS = [
     "civitas.accounts.seed.seed_people",
     "civitas.organizations.seed.seed_memberships",
 ]
+
+# Domain events (core.events): event name → handlers run after commit. docs/events.md.
+EVENT_HANDLERS: dict[str, list[str]] = {}
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,6 @@ from ninja import Field, Router, Schema
 from civitas.accounts import services
 from civitas.accounts.models import Skill, User
 from civitas.core.api import ErrorOut, token_auth
-
 from civitas.organizations.models import Region
 
 router = Router(tags=["accounts"])

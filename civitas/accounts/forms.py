@@ -62,7 +62,7 @@ class SignupForm(ProfileFieldsMixin):
                                help_text=_("At least 8 characters, not only digits, not a common password."))
     password_again = forms.CharField(label=_("Password again"), strip=False,
                                      widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    id_type = forms.ChoiceField(label=_("ID type"), choices=[("", _("No ID document"))] + IdType.choices, required=False)
+    id_type = forms.ChoiceField(label=_("ID type"), choices=[("", _("No ID document")), *IdType.choices], required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=30, required=False,
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}),
                                 help_text=_("A resident ID fills in your birth date and gender. It is never shown in full to others."))

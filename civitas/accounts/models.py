@@ -184,3 +184,36 @@ class MergeRecord(models.Model):
     moved = models.JSONField(default=dict)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+
+class Qualification(models.Model):
+    """Something a volunteer can be qualified for (usually by passing a training course);
+    shifts and online tasks can require it."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    valid_days = models.PositiveIntegerField(_("valid for (days)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+
+    def __str__(self) -> str:
+        from civitas.core.text import localized
+
+        return localized(self)
+
+
+class VolunteerQualification(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="qualifications")
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="holders")
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=120, blank=True, help_text="what granted it, such as a course")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "qualification"], name="one_row_per_qualification")]
+        verbose_name = _("volunteer qualification")
+        verbose_name_plural = _("volunteer qualifications")

@@ -17,7 +17,15 @@ from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civitas.accounts.models import ApiToken, IdType, MergeRecord, ServiceCategory, Skill, User, VolunteerProfile
+from civitas.accounts.models import (
+    ApiToken,
+    IdType,
+    MergeRecord,
+    ServiceCategory,
+    Skill,
+    User,
+    VolunteerProfile,
+)
 from civitas.core import crypto
 from civitas.core.identity import age_on, normalize_mobile, parse_resident_id
 

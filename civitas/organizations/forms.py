@@ -62,6 +62,6 @@ class MembershipDecisionForm(forms.Form):
 class OrganizationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search"}))
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds"))] + OrganizationKind.choices, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *OrganizationKind.choices], required=False)
     region = RegionChoiceField(label=_("District"), queryset=Region.objects.filter(level=RegionLevel.DISTRICT),
                                required=False, empty_label=_("All districts"))

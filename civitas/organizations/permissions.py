@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from civitas.organizations.models import (
+    STAFF_ROLES,
     CommitteeAssignment,
     CommitteeRole,
     Membership,
@@ -18,7 +19,6 @@ from civitas.organizations.models import (
     Organization,
     Region,
     RegionLevel,
-    STAFF_ROLES,
 )
 
 if TYPE_CHECKING:

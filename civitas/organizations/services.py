@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.core.errors import Conflict
+from civitas.core.events import publish
 from civitas.organizations import permissions
 from civitas.organizations.models import (
     REGION_LEVEL_ORDER,
@@ -156,6 +157,7 @@ def organization_decide(*, organization: Organization, action: str, actor: Any, 
     organization.status = to_status
     organization.save(update_fields=["status"])
     _record_event(organization, from_status, actor, reason)
+    publish("organization.decided", organization_id=organization.pk, action=action, reason=reason)
     return organization
 
 
@@ -212,6 +214,7 @@ def membership_decide(*, membership: Membership, approve: bool, actor: Any, reas
     membership.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
     if approve:
         Organization.objects.filter(pk=membership.organization_id).update(member_count=F("member_count") + 1)
+    publish("membership.decided", membership_id=membership.pk, approved=approve, reason=reason)
     return membership
 
 

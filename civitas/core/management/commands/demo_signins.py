@@ -21,7 +21,7 @@ class Command(BaseCommand):
             "volunteer": "a volunteer",
             "auditor": "read-only auditor",
         }
-        self.stdout.write("Demo sign-ins (password: %s):" % settings.CIVITAS["DEMO_PASSWORD"])
+        self.stdout.write("Demo sign-ins (password: {}):".format(settings.CIVITAS["DEMO_PASSWORD"]))
         for name in names:
             if name in present:
                 self.stdout.write(f"  {name:<10} {roles[name]}")

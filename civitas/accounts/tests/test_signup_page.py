@@ -61,3 +61,12 @@ def test_password_reset_sends_a_link(client, cast, mailoutbox):
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/password-reset/" in mailoutbox[0].body
+
+
+def test_switching_language_saves_the_preference_of_a_signed_in_person(cast):
+    client = cast.client_for(cast.volunteer)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/me/"})
+    assert response.status_code == 302
+    cast.volunteer.refresh_from_db()
+    assert cast.volunteer.language == "en"
+    assert "My organizations" in client.get("/accounts/me/").content.decode()

@@ -72,3 +72,24 @@ def test_the_last_administrator_cannot_leave(cast):
     membership = Membership.objects.get(user=cast.organizer_a, organization=cast.org_a)
     with pytest.raises(Conflict):
         services.membership_leave(membership=membership, actor=cast.organizer_a)
+
+
+def test_administrator_makes_a_member_coordinator_through_the_page(cast):
+    membership = services.membership_apply(user=cast.volunteer, organization=cast.org_a)
+    services.membership_decide(membership=membership, approve=True, actor=cast.organizer_a)
+    url = reverse("organizations:membership_role", args=[membership.pk])
+    cast.client_for(cast.organizer_b).post(url, {"role": "admin"})
+    membership.refresh_from_db()
+    assert membership.role == "member"
+    cast.client_for(cast.organizer_a).post(url, {"role": "coordinator"})
+    membership.refresh_from_db()
+    assert membership.role == "coordinator"
+
+
+def test_only_administrators_edit_the_organization(cast):
+    url = reverse("organizations:edit", args=[cast.org_a.pk])
+    assert cast.client_for(cast.organizer_b).get(url).status_code == 403
+    response = cast.client_for(cast.organizer_a).post(url, {"contact_name": "新联系人", "contact_phone": "027-9"})
+    assert response.status_code == 302
+    cast.org_a.refresh_from_db()
+    assert cast.org_a.contact_name == "新联系人"

@@ -16,8 +16,8 @@ from civitas.organizations.forms import (
     DecisionForm,
     JoinForm,
     MembershipDecisionForm,
-    OrganizationFilterForm,
     OrganizationEditForm,
+    OrganizationFilterForm,
     OrganizationForm,
 )
 from civitas.organizations.models import Membership, MembershipRole, MembershipStatus

@@ -86,3 +86,8 @@ def image_upload(fmt: str = "PNG", name: str = "shot.png", size: tuple[int, int]
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, format=fmt)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from civitas.core.api import ErrorOut, Page, current_user, token_auth
@@ -91,7 +91,7 @@ WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422:
 @router.post("/online-tasks/{task_id}/claims", response={201: SubmissionOut, **WRITE_ERRORS}, auth=token_auth)
 def claim_task(request: HttpRequest, task_id: int):  # type: ignore[no-untyped-def]
     task = selectors.get_task_for_user(request.auth, task_id)
-    return 201, services.task_claim(task=task, volunteer=request.auth)
+    return Status(201, services.task_claim(task=task, volunteer=request.auth))
 
 
 @router.post("/online-tasks/{task_id}/submissions", response={201: SubmissionOut, **WRITE_ERRORS}, auth=token_auth)
@@ -100,11 +100,11 @@ def submit_evidence(  # type: ignore[no-untyped-def]
     task_id: int,
     link: Form[str] = "",
     text: Form[str] = "",
-    image: File[UploadedFile] | None = None,
+    image: UploadedFile | None = File(None),  # noqa: B008
 ):
     """Multipart form: ``link``, ``text`` and ``image`` (JPEG, PNG or WebP), as the task asks."""
     task = selectors.get_task_for_user(request.auth, task_id)
-    return 201, services.submission_submit(task=task, volunteer=request.auth, link=link, text=text, image=image)
+    return Status(201, services.submission_submit(task=task, volunteer=request.auth, link=link, text=text, image=image))
 
 
 class ReviewIn(Schema):
@@ -181,15 +181,18 @@ class CourseDetailOut(CourseOut):
     lessons: list[LessonOut]
     questions: list[QuestionOut]
 
+    @staticmethod
+    def resolve_lessons(course: Any) -> list[Any]:
+        return list(selectors.lessons_of(course))
+
+    @staticmethod
+    def resolve_questions(course: Any) -> list[Any]:
+        return selectors.quiz_of(course)
+
 
 @router.get("/courses/{course_id}", response={200: CourseDetailOut, 404: ErrorOut}, auth=None)
 def course(request: HttpRequest, course_id: int):  # type: ignore[no-untyped-def]
-    found = selectors.get_course_for_user(current_user(request), course_id)
-    return {
-        **CourseOut.from_orm(found).dict(),
-        "lessons": [LessonOut.from_orm(lesson).dict() for lesson in selectors.lessons_of(found)],
-        "questions": [QuestionOut.from_orm(question).dict() for question in selectors.quiz_of(found)],
-    }
+    return selectors.get_course_for_user(current_user(request), course_id)
 
 
 class AttemptIn(Schema):
@@ -209,7 +212,7 @@ class AttemptOut(Schema):
 @router.post("/courses/{course_id}/quiz-attempts", response={201: AttemptOut, **WRITE_ERRORS}, auth=token_auth)
 def take_quiz(request: HttpRequest, course_id: int, payload: AttemptIn):  # type: ignore[no-untyped-def]
     found = selectors.get_course_for_user(request.auth, course_id)
-    return 201, services.quiz_attempt_submit(course=found, volunteer=request.auth, answers=payload.answers)
+    return Status(201, services.quiz_attempt_submit(course=found, volunteer=request.auth, answers=payload.answers))
 
 
 class QualificationOut(Schema):

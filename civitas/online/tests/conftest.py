@@ -91,3 +91,10 @@ def image_upload(fmt: str = "PNG", name: str = "shot.png", size: tuple[int, int]
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()

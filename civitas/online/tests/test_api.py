@@ -77,7 +77,7 @@ def test_duplicate_submission_answers_422_with_the_reason(cast, task, client, ap
     )
 
     assert response.status_code == 422
-    assert "already been submitted" in response.json()["error"]["fields"]["link"][0]
+    assert "已被提交过" in response.json()["error"]["fields"]["link"][0]
 
 
 def test_image_upload_through_the_api(cast, project, client, api_token):

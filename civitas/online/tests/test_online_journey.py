@@ -52,4 +52,4 @@ def test_same_link_from_another_volunteer_is_caught_as_duplicate(cast, task):
     with pytest.raises(ValidationError) as duplicate:
         services.submission_submit(task=task, volunteer=cast.volunteer2, link="https://weibo.com/post/9")
 
-    assert "already been submitted" in str(duplicate.value.message_dict["link"])
+    assert "已被提交过" in str(duplicate.value.message_dict["link"])

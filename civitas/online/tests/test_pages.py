@@ -29,7 +29,7 @@ def test_volunteer_takes_course_and_task_through_the_pages(cast, project, qualif
     client = cast.client_for(cast.volunteer)
 
     refused = client.post(reverse("online:task_claim", args=[task.pk]), follow=True)
-    assert "This task needs the qualification: 网络内容审核" in refused.content.decode()
+    assert "该任务需要以下资格：网络内容审核" in refused.content.decode()
 
     form = client.get(reverse("online:quiz", args=[course.pk]))
     assert form.status_code == 200
@@ -49,7 +49,7 @@ def test_volunteer_takes_course_and_task_through_the_pages(cast, project, qualif
     swapped = reviewer.post(
         reverse("online:submission_review", args=[submission.pk]), {"accept": "1"}, HTTP_HX_REQUEST="true"
     )
-    assert swapped.status_code == 200 and "hours credited" in swapped.content.decode()
+    assert swapped.status_code == 200 and "已通过：计入 0.50 小时" in swapped.content.decode()
     assert VolunteerTotals.objects.get(volunteer=cast.volunteer).total_hours == Decimal("0.50")
 
     qualifications = client.get(reverse("online:my_qualifications"))
@@ -64,7 +64,7 @@ def test_duplicate_on_the_page_keeps_the_form_and_says_why(cast, task):
     )
 
     assert response.status_code == 422
-    assert "already been submitted" in response.content.decode()
+    assert "已被提交过" in response.content.decode()
     assert 'value="https://example.org/same/"' in response.content.decode()
 
 
@@ -115,7 +115,7 @@ def test_second_accept_on_the_page_says_so(cast, task):
 
     again = client.post(reverse("online:submission_review", args=[submission.pk]), {"accept": "1"}, HTTP_HX_REQUEST="true")
 
-    assert "already been accepted" in again.content.decode()
+    assert "该提交已审核通过" in again.content.decode()
 
 
 def test_evidence_image_is_served_as_an_image_to_the_reviewer_only(cast, project):

@@ -102,7 +102,7 @@ def test_a_file_that_is_not_an_image_is_refused(cast, image_task):
     with pytest.raises(ValidationError) as refused:
         services.submission_submit(task=image_task, volunteer=cast.volunteer, image=fake)
 
-    assert "not a JPEG, PNG or WebP" in refused.value.message_dict["image"][0]
+    assert "不是 JPEG、PNG 或 WebP 图片" in refused.value.message_dict["image"][0]
 
 
 def test_an_image_of_another_format_is_refused(cast, image_task):
@@ -130,7 +130,7 @@ def test_too_big_image_is_refused(cast, image_task, settings):
     with pytest.raises(ValidationError) as refused:
         services.submission_submit(task=image_task, volunteer=cast.volunteer, image=image_upload(size=(300, 300), color="blue"))
 
-    assert "too big" in refused.value.message_dict["image"][0]
+    assert "图片太大" in refused.value.message_dict["image"][0]
 
 
 def test_same_image_twice_is_caught(cast, image_task):

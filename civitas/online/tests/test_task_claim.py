@@ -21,14 +21,14 @@ def test_claim_before_the_window_opens_is_refused_with_the_opening_time(cast, pr
     with pytest.raises(ValidationError) as refused:
         services.task_claim(task=task, volunteer=cast.volunteer)
 
-    assert "opens on" in str(refused.value)
+    assert "将于" in str(refused.value)
 
 
 def test_claim_after_the_window_closes_is_refused(cast, task):
     with time_machine.travel(task.closes_at + dt.timedelta(minutes=1)), pytest.raises(ValidationError) as refused:
         services.task_claim(task=task, volunteer=cast.volunteer)
 
-    assert "closed" in str(refused.value)
+    assert "已截止" in str(refused.value)
 
 
 def test_claim_names_the_missing_qualification(cast, project, qualification):
@@ -37,7 +37,7 @@ def test_claim_names_the_missing_qualification(cast, project, qualification):
     with pytest.raises(ValidationError) as refused:
         services.task_claim(task=task, volunteer=cast.volunteer)
 
-    assert refused.value.message_dict["qualification"] == ["This task needs the qualification: 网络内容审核"]
+    assert refused.value.message_dict["qualification"] == ["该任务需要以下资格：网络内容审核"]
 
 
 def test_expired_qualification_does_not_count(cast, project, qualification):

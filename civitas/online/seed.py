@@ -49,13 +49,17 @@ TASKS = [
     ("校对社区公益文章", "Proofread community articles", TaskKind.PROOFREADING,
      "校对本周的社区公益文章，提交修改说明。", {"requires_text": True}, "0.50", False),
 ]
-TEXTS = [
-    "辅导了四年级数学，讲解分数加减法，孩子能独立完成练习。",
-    "辅导英语单词和朗读，纠正了发音问题。",
-    "陪孩子完成语文阅读理解，讨论了文章中心思想。",
-    "校对了三篇文章，修改错别字五处、标点十二处。",
-    "统一了文章中的数字写法，并调整了两处语序不通顺的句子。",
-]
+TEXTS = {
+    TaskKind.TUTORING: [
+        "辅导了四年级数学，讲解分数加减法，孩子能独立完成练习。",
+        "辅导英语单词和朗读，纠正了发音问题。",
+        "陪孩子完成语文阅读理解，讨论了文章中心思想。",
+    ],
+    TaskKind.PROOFREADING: [
+        "校对了三篇文章，修改错别字五处、标点十二处。",
+        "统一了文章中的数字写法，并调整了两处语序不通顺的句子。",
+    ],
+}
 
 
 def _network_project(ctx: SeedContext, team: Any, organizer: Any) -> Project:
@@ -129,7 +133,7 @@ def seed_online(ctx: SeedContext) -> None:
     for index, (person, task) in enumerate(work):
         evidence = (
             {"link": f"https://weibo.example.cn/status/{person.pk}{index:04d}"} if task.requires_link
-            else {"text": f"{TEXTS[index % len(TEXTS)]}（第{index + 1}次）"}
+            else {"text": f"{TEXTS[task.kind][index % len(TEXTS[task.kind])]}（第{index + 1}次）"}
         )
         submission = services.submission_submit(task=task, volunteer=person, **evidence)
         roll = ctx.rng.random()

@@ -188,7 +188,7 @@ def participation(*, region: Region | None = None, organization: Organization | 
     }
     by_volunteer = [
         {"volunteer_id": row["volunteer_id"], "name": names.get(row["volunteer_id"], "—"),
-         "submissions": row["submissions"], "hours": row["hours"] or Decimal("0")}
+         "submissions": row["submissions"], "hours": _hours(row["hours"])}
         for row in by_volunteer_rows
     ]
 
@@ -199,7 +199,7 @@ def participation(*, region: Region | None = None, organization: Organization | 
     organizations = Organization.objects.select_related("region").in_bulk([row["organization_id"] for row in organization_rows])
     by_organization = [
         {"organization_id": row["organization_id"], "name": str(organizations[row["organization_id"]]),
-         "submissions": row["submissions"], "hours": row["hours"] or Decimal("0")}
+         "submissions": row["submissions"], "hours": _hours(row["hours"])}
         for row in organization_rows[:limit]
     ]
     district_ids = {
@@ -218,10 +218,10 @@ def participation(*, region: Region | None = None, organization: Organization | 
             district.pk, {"region_id": district.pk, "name": str(district), "submissions": 0, "hours": Decimal("0")}
         )
         entry["submissions"] += row["submissions"]
-        entry["hours"] += row["hours"] or Decimal("0")
+        entry["hours"] += _hours(row["hours"])
     figures = {
         "accepted_submissions": totals["submissions"] or 0,
-        "hours": totals["hours"] or Decimal("0"),
+        "hours": _hours(totals["hours"]),
         "volunteers": totals["volunteers"] or 0,
         "by_volunteer": by_volunteer,
         "by_organization": by_organization,
@@ -229,6 +229,10 @@ def participation(*, region: Region | None = None, organization: Organization | 
     }
     cache.set(key, figures, settings.CIVITAS_ONLINE["PARTICIPATION_CACHE_SECONDS"])
     return figures
+
+
+def _hours(value: Decimal | None) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def _public_name(display_name: str | None, real_name: str | None) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 import nh3
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -195,7 +196,7 @@ def _claim(*, task: OnlineTask, volunteer: Any, now: dt.datetime) -> Submission:
 
 
 def _locked_task(task: OnlineTask) -> OnlineTask:
-    return OnlineTask.objects.select_for_update().select_related("organization", "qualification").get(pk=task.pk)
+    return OnlineTask.objects.select_for_update(of=("self",)).select_related("organization", "qualification").get(pk=task.pk)
 
 
 @transaction.atomic
@@ -302,7 +303,7 @@ def submission_submit(
 def submission_review(*, submission: Submission, reviewer: Any, accept: bool, reason: str = "") -> Submission:
     """Accept (the task's hours go into the ledger, approved) or reject with a reason."""
     submission = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("task", "organization")
         .get(pk=submission.pk)
     )
@@ -488,11 +489,10 @@ def quiz_attempt_submit(*, course: Course, volunteer: Any, answers: dict[str, An
     if not isinstance(answers, dict):
         raise ValidationError({"answers": [_("Answers name the chosen answers by their ids.")]})
     now = timezone.now()
-    # Locking the volunteer's previous attempts row set keeps two quick retakes from both
-    # slipping past the cooldown.
-    last = (
-        QuizAttempt.objects.select_for_update().filter(course=course, volunteer=volunteer).order_by("-created_at").first()
-    )
+    # The volunteer's row is the lock: two attempts sent at once queue, so the second one
+    # sees the first and the cooldown holds (and the grant and credit happen once).
+    get_user_model().objects.select_for_update().filter(pk=volunteer.pk).first()
+    last = QuizAttempt.objects.filter(course=course, volunteer=volunteer).order_by("-created_at").first()
     cooldown = dt.timedelta(minutes=_rules()["QUIZ_RETAKE_COOLDOWN_MINUTES"])
     if last is not None and last.created_at + cooldown > now:
         raise Conflict(

@@ -97,6 +97,8 @@ class QuizForm(forms.Form):
 
 
 class LessonAdminForm(forms.ModelForm):
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
     class Meta:
         model = Lesson
         fields = ["course", "position", "title", "title_en", "body", "video_url", "attachment", "attachment_name"]

@@ -151,6 +151,14 @@ class Submission(models.Model):
     def is_open_claim(self) -> bool:
         return self.status == SubmissionStatus.CLAIMED and self.expires_at > timezone.now()
 
+    @property
+    def shown_status(self) -> str:
+        """The status as a volunteer would put it: a lapsed claim reads as expired even
+        before the sweep marks it."""
+        if self.status == SubmissionStatus.CLAIMED and not self.is_open_claim:
+            return str(SubmissionStatus.EXPIRED.label)
+        return self.get_status_display()
+
 
 class SubmissionEvent(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")

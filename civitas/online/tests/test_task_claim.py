@@ -123,3 +123,19 @@ def test_only_the_claimant_releases_a_claim(cast, task):
 def test_staff_person_without_volunteer_profile_cannot_claim(cast, task):
     with pytest.raises(ValidationError):
         services.task_claim(task=task, volunteer=cast.city_staff)
+
+
+def test_the_expiry_command_marks_lapsed_claims(cast, task):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    claim = services.task_claim(task=task, volunteer=cast.volunteer)
+    out = StringIO()
+
+    with time_machine.travel(claim.expires_at + dt.timedelta(minutes=1)):
+        call_command("expire_online_claims", stdout=out)
+
+    claim.refresh_from_db()
+    assert claim.status == SubmissionStatus.EXPIRED and out.getvalue().startswith("1 ")
+    assert claim.shown_status in ("Claim expired", "领取已过期")

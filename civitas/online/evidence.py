@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Parameters that only say where a visitor came from; two links differing only in
 # these point at the same page.
@@ -94,9 +94,12 @@ def check_image(upload) -> CheckedImage:  # type: ignore[no-untyped-def]
             Image.DecompressionBombWarning):
         raise not_an_image from None
     extension, _content_type = IMAGE_FORMATS[image_format]
+    # Re-encoding drops EXIF (and with it GPS data); turn the pixels first so a phone
+    # photo keeps its orientation.
+    image = ImageOps.exif_transpose(image)
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
-    elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+    elif image.mode not in (("RGB", "RGBA") if image_format == "WEBP" else ("RGB", "RGBA", "L", "LA", "P")):
         image = image.convert("RGBA")
     output = io.BytesIO()
     options = {"quality": 85} if image_format in ("JPEG", "WEBP") else {"optimize": True}

@@ -160,8 +160,8 @@ def _district_of(region: Region, by_id: dict[int, Region]) -> Region | None:
     return None
 
 
-def participation(*, region: Region | None = None, organization: Organization | None = None,
-                  limit: int = 10) -> dict[str, Any]:
+def participation(region: Region | None = None, organization: Organization | None = None,
+                  *, limit: int = 10) -> dict[str, Any]:
     """Accepted online submissions and the hours they credited (source "online"), by
     volunteer, organization and district. A handful of grouped queries on the
     (status, organization) and (volunteer, status) indexes, cached for a few minutes."""

@@ -140,3 +140,17 @@ def test_same_image_twice_is_caught(cast, image_task):
         services.submission_submit(task=image_task, volunteer=cast.volunteer2, image=image_upload(fmt="WEBP", name="b.webp"))
 
     assert "image" in duplicate.value.message_dict
+
+
+def test_photo_metadata_is_dropped(cast, image_task):
+    exif = Image.Exif()
+    exif[0x010E] = "secret description"  # ImageDescription
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), "green").save(buffer, format="JPEG", exif=exif)
+
+    submission = services.submission_submit(
+        task=image_task, volunteer=cast.volunteer, image=SimpleUploadedFile("p.jpg", buffer.getvalue())
+    )
+
+    with submission.image.open("rb") as stored:
+        assert b"secret description" not in stored.read()

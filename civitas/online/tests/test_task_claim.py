@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civitas.accounts.models import VolunteerQualification
 from civitas.core.errors import Conflict
@@ -38,6 +38,9 @@ def test_claim_names_the_missing_qualification(cast, project, qualification):
         services.task_claim(task=task, volunteer=cast.volunteer)
 
     assert refused.value.message_dict["qualification"] == ["该任务需要以下资格：网络内容审核"]
+    with translation.override("en"), pytest.raises(ValidationError) as in_english:
+        services.task_claim(task=task, volunteer=cast.volunteer)
+    assert in_english.value.message_dict["qualification"] == ["This task needs the qualification: Online content review"]
 
 
 def test_expired_qualification_does_not_count(cast, project, qualification):

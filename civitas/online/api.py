@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -102,9 +105,22 @@ def submit_evidence(  # type: ignore[no-untyped-def]
     text: Form[str] = "",
     image: UploadedFile | None = File(None),  # noqa: B008
 ):
-    """Multipart form: ``link``, ``text`` and ``image`` (JPEG, PNG or WebP), as the task asks."""
+    """A multipart form with ``link``, ``text`` and ``image`` (JPEG, PNG or WebP), as the task
+    asks; a JSON body ``{"link", "text"}`` works too when no image is needed."""
     task = selectors.get_task_for_user(request.auth, task_id)
+    if request.content_type == "application/json":
+        link, text = _json_evidence(request)
     return Status(201, services.submission_submit(task=task, volunteer=request.auth, link=link, text=text, image=image))
+
+
+def _json_evidence(request: HttpRequest) -> tuple[str, str]:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        raise ValidationError({"__all__": [_("The body is not valid JSON.")]}) from None
+    if not isinstance(body, dict):
+        raise ValidationError({"__all__": [_("The body is not valid JSON.")]})
+    return str(body.get("link") or ""), str(body.get("text") or "")
 
 
 class ReviewIn(Schema):

@@ -124,3 +124,16 @@ def test_quiz_needs_sign_in(course, client):
     response = client.post(f"/api/v1/courses/{course.pk}/quiz-attempts", {"answers": {}}, content_type="application/json")
 
     assert response.status_code == 401
+
+
+def test_submission_as_json(cast, task, client, api_token):
+    response = client.post(
+        f"/api/v1/online-tasks/{task.pk}/submissions", {"link": "https://example.org/json"},
+        content_type="application/json", **api_token(cast.volunteer),
+    )
+    broken = client.post(
+        f"/api/v1/online-tasks/{task.pk}/submissions", "[1", content_type="application/json", **api_token(cast.volunteer2)
+    )
+
+    assert response.status_code == 201 and response.json()["link"] == "https://example.org/json"
+    assert broken.status_code == 422

@@ -172,3 +172,16 @@ def test_publishing_a_task_through_the_page(cast, project):
 
     assert response.status_code == 302
     assert cast.client_for(cast.volunteer).get(reverse("online:task_create")).status_code == 403
+
+
+def test_my_submissions_page_within_budget(cast, project):
+    for index in range(4):
+        task = make_task(project, cast.organizer_a, title=f"任务{index}")
+        services.submission_submit(task=task, volunteer=cast.volunteer, link=f"https://example.org/m{index}")
+    client = cast.client_for(cast.volunteer)
+    client.get(reverse("online:my_submissions"))
+
+    with query_budget(6):
+        response = client.get(reverse("online:my_submissions"))
+
+    assert response.content.decode().count("待审核") == 4

@@ -323,12 +323,16 @@ def submission_review(*, submission: Submission, reviewer: Any, accept: bool, re
     now = timezone.now()
     if accept:
         task = submission.task
+        # The entry spans the credited hours up to the moment the evidence was sent, so
+        # ledger rules comparing hours with the time span (or with other entries) see
+        # online work as what it is rather than as a days-long claim window.
+        ended_at = submission.submitted_at or now
         record = ledger.record_create(
             volunteer=submission.volunteer,
             organization=submission.organization,
             project=task.project,
-            started_at=submission.claimed_at,
-            ended_at=max(submission.submitted_at or now, submission.claimed_at),
+            started_at=ended_at - dt.timedelta(hours=float(task.hours_per_submission)),
+            ended_at=ended_at,
             hours=task.hours_per_submission,
             source="online",
             created_by=reviewer,
@@ -546,7 +550,7 @@ def _credit_training(*, course: Course, volunteer: Any, now: dt.datetime) -> Non
     record = ledger.record_create(
         volunteer=volunteer,
         organization=course.organization,
-        started_at=now,
+        started_at=now - dt.timedelta(hours=float(course.credit_hours)),
         ended_at=now,
         hours=course.credit_hours,
         source="training",

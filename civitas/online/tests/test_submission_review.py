@@ -131,3 +131,12 @@ def test_two_reviewers_accepting_at_once_credit_once(cast, task):
     assert sorted(outcomes) == ["accepted", "conflict"]
     assert ServiceRecord.objects.filter(volunteer=cast.volunteer, source=RecordSource.ONLINE).count() == 1
     assert VolunteerTotals.objects.get(volunteer=cast.volunteer).total_hours == Decimal("0.50")
+
+
+def test_the_ledger_entry_spans_the_hours_up_to_the_submission(cast, submitted):
+    accepted = services.submission_review(submission=submitted, reviewer=cast.organizer_a, accept=True)
+
+    record = ServiceRecord.objects.get(pk=accepted.record_id)
+    assert record.ended_at == submitted.submitted_at
+    assert (record.ended_at - record.started_at).total_seconds() == 30 * 60
+    assert record.project_id == submitted.task.project_id

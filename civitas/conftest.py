@@ -62,6 +62,18 @@ def make_volunteer(name: str, mobile: str, community: Region | None = None, **ex
     )
 
 
+@pytest.fixture(autouse=True)
+def site_language() -> Any:
+    """Every test starts in the site's default language (Chinese), whatever a previous
+    request in the same worker switched to."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def city(db: Any) -> City:
     city = organizations.region_create(name="江城市", name_en="Jiangcheng", level="city", code="C", population=0)

@@ -43,6 +43,25 @@ def make_shift(cast: Any, project: Project, **values: Any) -> Shift:
     return services.shift_create(project=project, actor=cast.organizer_a, **defaults)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
+    """A transactional test ends with a flush that also removes the rows data migrations
+    made (the default skills); put them back so later tests, and later runs on a reused
+    database, still find them."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        import importlib
+
+        from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
+
+        migration = importlib.import_module("civitas.accounts.migrations.0003_default_skills")
+        with item.config.stash[blocking_manager_key].unblock():
+            migration.add_skills(apps, None)
+    return result
+
+
 @pytest.fixture
 def project(cast: Any) -> Project:
     return make_project(cast)

@@ -62,6 +62,22 @@ SIGNUP_OPEN_STATUSES = {ProjectStatus.RECRUITING, ProjectStatus.IN_PROGRESS}
 PLACE_HOLDING = (SignUpStatus.CONFIRMED, SignUpStatus.OFFERED)
 WEEKDAY_CODES = [w.value for w in Weekday]
 
+# Words people search with for each category, beyond its label (searched, never shown).
+CATEGORY_KEYWORDS = {
+    "community": "社区服务 社区 邻里 便民 community neighbourhood neighborhood",
+    "elderly_disabled": "养老 敬老 助老 助残 老人 老年 残疾 elderly senior aged disabled disability",
+    "children_education": "儿童 少年 教育 助学 支教 辅导 children kids youth education tutoring school",
+    "environment": "环保 环境 生态 垃圾分类 清洁 植树 environment green cleanup recycling",
+    "civilized_traffic": "文明交通 交通 路口 劝导 traffic road crossing",
+    "culture_sports": "文化 体育 赛事 活动 图书 culture sports event library",
+    "health": "健康 医疗 义诊 献血 卫生 health medical clinic blood",
+    "emergency": "应急 救援 救灾 防汛 emergency rescue disaster relief",
+    "rural": "乡村振兴 乡村 农村 助农 rural village farm",
+    "legal_aid": "法律援助 法律 普法 咨询 legal law advice",
+    "network_civilization": "网络文明 网络 线上 网上 online internet network",
+    "other": "",
+}
+
 PROJECT_FIELDS = {
     "title", "title_en", "summary", "description", "category", "region", "place_name", "address", "latitude",
     "longitude", "beneficiary_kind", "beneficiary_count", "budget", "cover_image", "starts_on", "ends_on",
@@ -114,7 +130,10 @@ def build_search_text(project: Project, organization: Organization | None = None
         with translation.override(language):
             labels.append(str(ServiceCategory(project.category).label) if project.category in ServiceCategory.values else "")
     description = strip_tags(project.description or "")
-    chinese_parts = [project.title, project.summary, description, project.place_name, labels[0], organization.name]
+    chinese_parts = [
+        project.title, project.summary, description, project.place_name, labels[0], organization.name,
+        CATEGORY_KEYWORDS.get(project.category, ""),
+    ]
     parts = [
         *chinese_parts, project.title_en, labels[1], organization.name_en, project.address, project.beneficiary_kind,
         _pinyin(" ".join([project.title, project.place_name, labels[0], organization.name, project.summary])),

@@ -31,7 +31,7 @@ def make_project(cast: Any, *, status: str = "recruiting", **fields: Any) -> Pro
         "recruiting": ["submit", "approve", "recruit"], "in_progress": ["submit", "approve", "recruit", "start"],
     }[status]
     for action in path:
-        actor = cast.district_staff if action == "approve" else cast.organizer_a
+        actor = cast.city_staff if action == "approve" else cast.organizer_a
         project = services.project_transition(project=project, action=action, actor=actor)
     return project
 

@@ -57,7 +57,7 @@ def test_propose_approve_find_sign_up_waitlist_move_up_and_calendar(cast, api_to
     volunteer.post("/projects/calendar/token/")
     feed_url = volunteer.get("/projects/mine/").context["feed_url"]
     calendar = Calendar.from_ical(cast.client_for(None).get(feed_url).content)
-    events = [c for c in calendar.walk("VEVENT")]
+    events = list(calendar.walk("VEVENT"))
     assert [str(e["uid"]) for e in events] == [f"shift-{shift.pk}@civitas.local"]
 
     # the first cancels; the second moves up

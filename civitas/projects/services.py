@@ -483,6 +483,45 @@ def shift_create_series(
 
 
 @transaction.atomic
+def shift_update(
+    *, shift: Shift, actor: Any, skills: Iterable[Skill] | None = None,
+    qualifications: Iterable[Qualification] | None = None, **values: Any,
+) -> Shift:
+    """Change a shift; more places go to the waitlist at once, fewer than the places
+    already held are refused."""
+    shift = _lock_shift(shift.pk)
+    _ensure_shift_manager(actor, shift.project)
+    if shift.status == ShiftStatus.CANCELLED:
+        raise Conflict(_("This shift is already cancelled."), code="shift_cancelled")
+    unknown = set(values) - SHIFT_FIELDS
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: [_("This field cannot be set here.")]})
+    if "starts_at" in values and "signup_deadline" not in values and shift.signup_deadline == shift.starts_at:
+        values["signup_deadline"] = values["starts_at"]
+    merged = {name: getattr(shift, name) for name in SHIFT_FIELDS} | values
+    errors = _validate_shift(merged)
+    if isinstance(merged.get("capacity"), int) and merged["capacity"] < shift.confirmed_count:
+        errors["capacity"] = [
+            _("%(count)d places are already taken; cancel sign-ups before reducing the places.")
+            % {"count": shift.confirmed_count}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    for name, value in values.items():
+        setattr(shift, name, value)
+    if values.get("signup_deadline", shift.signup_deadline) is None:
+        shift.signup_deadline = shift.starts_at
+    shift.hours_credited = Decimal(str(shift.hours_credited))
+    shift.save(update_fields=[*values, "signup_deadline", "hours_credited"] if values else ["hours_credited"])
+    if skills is not None:
+        shift.skills.set(list(skills))
+    if qualifications is not None:
+        shift.qualifications.set(list(qualifications))
+    _fill_places(shift, timezone.now())
+    return shift
+
+
+@transaction.atomic
 def shift_cancel(*, shift: Shift, actor: Any, reason: str) -> Shift:
     shift = _lock_shift(shift.pk)
     project = shift.project

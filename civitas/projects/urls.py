@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/shifts/new/", views.shift_create, name="shift_create"),
     path("<int:pk>/calendar.ics", views.project_calendar, name="project_calendar"),
     path("shifts/<int:pk>/signup/", views.signup_create, name="signup"),
+    path("shifts/<int:pk>/edit/", views.shift_edit, name="shift_edit"),
     path("shifts/<int:pk>/cancel/", views.shift_cancel, name="shift_cancel"),
     path("shifts/<int:pk>/roster/", views.roster, name="roster"),
     path("shifts/<int:pk>/roster.<str:fmt>", views.roster_export, name="roster_export"),

@@ -213,6 +213,35 @@ def shift_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = selectors.get_shift_for_user(request.user, pk)
+    if not permissions.can_manage_project(request.user, shift.project):
+        raise PermissionDenied(_("Only the organization's staff can manage its shifts."))
+    initial = {name: getattr(shift, name) for name in services.SHIFT_FIELDS if name in ShiftForm.base_fields}
+    initial.update(skills=list(shift.skills.all()), qualifications=list(shift.qualifications.all()))
+    initial.update(starts_at=timezone.localtime(shift.starts_at), ends_at=timezone.localtime(shift.ends_at),
+                   signup_deadline=timezone.localtime(shift.signup_deadline) if shift.signup_deadline else None)
+    form = ShiftForm(request.POST or None, initial=initial)
+    del form.fields["weeks"], form.fields["weekdays"]
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+        skills, qualifications = data.pop("skills", None), data.pop("qualifications", None)
+        try:
+            services.shift_update(shift=shift, actor=request.user, skills=skills, qualifications=qualifications, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The shift is saved."))
+            return redirect("projects:detail", pk=shift.project_id)
+    return render(request, "core/form.html", {
+        "form": form, "title": _("Change the shift of %(start)s") % {
+            "start": timezone.localtime(shift.starts_at).strftime("%Y-%m-%d %H:%M")},
+    })
+
+
+@login_required
 @require_POST
 def shift_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     shift = selectors.get_shift_for_user(request.user, pk)

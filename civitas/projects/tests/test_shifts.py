@@ -97,3 +97,36 @@ def test_cancelling_a_shift_cancels_every_sign_up_and_tells_them(cast, project, 
                              ("signup.cancelled_by_organizer", second.pk)])
     with pytest.raises(Conflict):
         services.shift_cancel(shift=shift, actor=cast.organizer_a, reason="again")
+
+
+def test_more_places_move_the_waitlist_up_and_fewer_than_taken_are_refused(cast, project):
+    shift = make_shift(cast, project, capacity=1)
+    services.signup_create(shift=shift, volunteer=cast.volunteer)
+    waiting = services.signup_create(shift=shift, volunteer=cast.volunteer2)
+    shift = services.shift_update(shift=shift, actor=cast.organizer_a, capacity=2)
+    waiting.refresh_from_db()
+    assert waiting.status == SignUpStatus.CONFIRMED
+    assert (shift.confirmed_count, shift.waitlisted_count) == (2, 0)
+    with pytest.raises(ValidationError) as error:
+        services.shift_update(shift=shift, actor=cast.organizer_a, capacity=1)
+    assert "capacity" in error.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.shift_update(shift=shift, actor=cast.organizer_b, title="x")
+
+
+def test_edit_shift_page_saves_changes(cast, project):
+    shift = make_shift(cast, project)
+    client = cast.client_for(cast.organizer_a)
+    page = client.get(f"/projects/shifts/{shift.pk}/edit/")
+    assert page.status_code == 200
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None and k not in ("skills", "qualifications")}
+    data["starts_at"] = timezone.localtime(shift.starts_at).strftime("%Y-%m-%dT%H:%M")
+    data["ends_at"] = timezone.localtime(shift.ends_at).strftime("%Y-%m-%dT%H:%M")
+    data["signup_deadline"] = data["starts_at"]
+    data["title"] = "上午班"
+    data["requires_approval"] = ""
+    response = client.post(f"/projects/shifts/{shift.pk}/edit/", {k: v for k, v in data.items() if v != ""})
+    assert response.status_code == 302, response.context["form"].errors
+    shift.refresh_from_db()
+    assert shift.title == "上午班"
+    assert cast.client_for(cast.organizer_b).get(f"/projects/shifts/{shift.pk}/edit/").status_code == 403

@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from civitas.accounts.models import ServiceCategory, Skill
@@ -216,21 +218,18 @@ def _seed_signups(ctx: SeedContext, shift_ids: list[int], plans: list[tuple[int,
     special = {ctx.data["personas"]["volunteer"].pk, ctx.data["personas"]["organizer"].pk}
     pool = [v for v in volunteers if v not in special] or volunteers
     now = timezone.now()
-    counters: list[tuple[int, int, int, int]] = []
     expected = sum(min(w, len(pool)) for _c, w, _p in plans)
 
     def signups():  # type: ignore[no-untyped-def]
         for shift_id, (capacity, wanted, is_past) in zip(shift_ids, plans, strict=True):
             chosen = ctx.rng.sample(pool, min(wanted, len(pool)))
-            confirmed = waitlisted = 0
+            waitlisted = 0
             for position, user_id in enumerate(chosen):
                 if is_past:
                     status = SignUpStatus.NO_SHOW if ctx.rng.random() < 0.05 else SignUpStatus.ATTENDED
                     waitlist_position = None
-                    confirmed += 1
                 elif position < capacity:
                     status, waitlist_position = SignUpStatus.CONFIRMED, None
-                    confirmed += 1
                 else:
                     waitlisted += 1
                     status, waitlist_position = SignUpStatus.WAITLISTED, waitlisted
@@ -238,18 +237,26 @@ def _seed_signups(ctx: SeedContext, shift_ids: list[int], plans: list[tuple[int,
                     shift_id=shift_id, volunteer_id=user_id, status=status, waitlist_position=waitlist_position,
                     created_at=now - dt.timedelta(days=1), decided_at=now - dt.timedelta(days=1),
                 )
-            counters.append((shift_id, min(confirmed, capacity), waitlisted, 0))
 
     bulk_insert(ctx, SignUp, signups(), expected, "sign-ups")
-    # Counters: one UPDATE per shift that has sign-ups, batched in transactions.
-    from django.db import transaction
+    _recount(shift_ids[0], shift_ids[-1])
 
-    with transaction.atomic():
-        for shift_id, confirmed, waitlisted, pending in counters:
-            if confirmed or waitlisted or pending:
-                Shift.objects.filter(pk=shift_id).update(
-                    confirmed_count=confirmed, waitlisted_count=waitlisted, pending_count=pending
-                )
+
+def _recount(first_id: int, last_id: int) -> None:
+    """Counters from the sign-ups themselves: one UPDATE for all new shifts."""
+
+    def count(*statuses: str) -> Any:
+        rows = (
+            SignUp.objects.filter(shift=OuterRef("pk"), status__in=statuses)
+            .order_by().values("shift").annotate(n=Count("pk")).values("n")
+        )
+        return Coalesce(Subquery(rows), 0)
+
+    Shift.objects.filter(pk__gte=first_id, pk__lte=last_id).update(
+        confirmed_count=count(SignUpStatus.CONFIRMED, SignUpStatus.OFFERED, SignUpStatus.ATTENDED, SignUpStatus.NO_SHOW),
+        waitlisted_count=count(SignUpStatus.WAITLISTED),
+        pending_count=count(SignUpStatus.PENDING),
+    )
 
 
 def _seed_team(ctx: SeedContext, team: Organization, personas: dict[str, Any]) -> list[int]:

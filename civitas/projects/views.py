@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from django.conf import settings
@@ -76,7 +75,7 @@ def project_map(request: HttpRequest) -> HttpResponse:
         for p in projects
     ]
     return render(request, "projects/map.html", {
-        "filters": form, "markers_json": json.dumps(markers, ensure_ascii=False), "count": len(markers),
+        "filters": form, "markers": markers, "count": len(markers),
         "tile_url": settings.CIVITAS.get("MAP_TILE_URL", ""),
         "tile_attribution": settings.CIVITAS.get("MAP_TILE_ATTRIBUTION", ""),
         "limit": MAP_LIMIT,

@@ -37,6 +37,9 @@ def test_map_page_uses_only_local_assets_without_a_tile_server(cast, client, set
     page = client.get("/projects/map/").content.decode()
     assert "/static/vendor/leaflet/leaflet.js" in page
     assert 'id="map-note"' in page
+    response = client.get("/projects/map/")
+    assert [m["title"] for m in response.context["markers"]] == ["社区养老助餐服务"]
+    assert '<script id="map-markers" type="application/json">[{' in page
     assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
 
 

@@ -279,6 +279,22 @@ def roster(*, shift: Shift) -> QuerySet[SignUp]:
     )
 
 
+def phone_visible_ids(*, user: Any, shift: Shift, volunteer_ids: list[int]) -> set[int]:
+    """Whose mobile this user may see unmasked on the roster: the organization's staff see
+    those who belong to (or applied to) the organization, as accounts' privacy rule says;
+    everyone else sees masked numbers. One query."""
+    from civitas.organizations.models import Membership, MembershipStatus
+
+    if not permissions.can_manage_project(user, shift.project):
+        return set()
+    return set(
+        Membership.objects.filter(
+            organization_id=shift.project.organization_id, user_id__in=volunteer_ids,
+            status__in=[MembershipStatus.APPROVED, MembershipStatus.APPLIED],
+        ).values_list("user_id", flat=True)
+    )
+
+
 def calendar_token_of(user: Any) -> CalendarToken | None:
     return CalendarToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at").first()
 

@@ -861,6 +861,13 @@ def signup_move(*, signup: SignUp, to_shift: Shift, actor: Any) -> SignUp:
         raise Conflict(_("The other shift has no free place."), code="shift_full")
     if SignUp.objects.filter(shift=target, volunteer_id=signup.volunteer_id, status__in=ACTIVE_SIGNUP_STATUSES).exists():
         raise Conflict(_("This volunteer has already signed up for the other shift."), code="already_signed_up")
+    # The organizer may move past a deadline, but not past a requirement or into a clash.
+    facts = VolunteerFacts(signup.volunteer)
+    facts.active_shift_ids.pop(shift.pk, None)
+    facts.confirmed_spans = [span for span in facts.confirmed_spans if span[0] != shift.pk]
+    refusal = signup_refusal(shift=target, project=target.project, facts=facts)
+    if refusal is not None and (refusal.is_requirement or refusal.code == "overlapping_shift"):
+        refusal.raise_it()
     now = timezone.now()
     volunteer_id, note = signup.volunteer_id, signup.note
     _remove(signup, shift, SignUpStatus.CANCELLED, actor, now, _("Moved to another shift"))

@@ -379,11 +379,12 @@ def _roster_shift(request: HttpRequest, pk: int) -> Shift:
 def roster(request: HttpRequest, pk: int) -> HttpResponse:
     shift = _roster_shift(request, pk)
     signups = list(selectors.roster(shift=shift))
-    can_see_phone = permissions.can_manage_project(request.user, shift.project)
+    visible = selectors.phone_visible_ids(user=request.user, shift=shift, volunteer_ids=[s.volunteer_id for s in signups])
+    for signup in signups:
+        signup.shown_mobile = signup.volunteer.mobile if signup.volunteer_id in visible else signup.volunteer.masked_mobile  # type: ignore[attr-defined]
     return render(request, "projects/roster.html", {
         "shift": shift, "project": shift.project, "signups": signups,
         "can_manage": permissions.can_manage_project(request.user, shift.project),
-        "can_see_phone": can_see_phone,
         "other_shifts": shift.project.shifts.exclude(pk=shift.pk).filter(status="open", ends_at__gt=timezone.now()),
         "started": shift.starts_at <= timezone.now(),
     })
@@ -411,15 +412,16 @@ ROSTER_COLUMNS = ["volunteer_number", "name", "mobile", "status", "waitlist_posi
 
 
 def _roster_rows(request: HttpRequest, shift: Shift) -> tuple[list[str], list[list[Any]]]:
-    show_phone = permissions.can_manage_project(request.user, shift.project)
+    signups = list(selectors.roster(shift=shift))
+    visible = selectors.phone_visible_ids(user=request.user, shift=shift, volunteer_ids=[s.volunteer_id for s in signups])
     header = [_("Volunteer number"), _("Name"), _("Mobile"), _("Status"), _("Waitlist position"), _("Signed up"), _("Note")]
     rows = []
-    for signup in selectors.roster(shift=shift):
+    for signup in signups:
         profile = getattr(signup.volunteer, "volunteer", None)
         rows.append([
             profile.volunteer_number if profile else "",
             profile.real_name if profile else signup.volunteer.username,
-            signup.volunteer.mobile if show_phone else signup.volunteer.masked_mobile,
+            signup.volunteer.mobile if signup.volunteer_id in visible else signup.volunteer.masked_mobile,
             signup.get_status_display(),
             signup.waitlist_position or "",
             timezone.localtime(signup.created_at).strftime("%Y-%m-%d %H:%M"),

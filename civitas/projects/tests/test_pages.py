@@ -90,7 +90,13 @@ def test_roster_export_in_csv_and_xlsx_for_organizers_only(cast):
     services.signup_create(shift=shift, volunteer=cast.volunteer)
     organizer = cast.client_for(cast.organizer_a)
     csv_body = organizer.get(f"/projects/shifts/{shift.pk}/roster.csv").content.decode("utf-8-sig")
-    assert "李小红" in csv_body and "13900000001" in csv_body
+    assert "李小红" in csv_body and "13900000001" not in csv_body  # not a member: masked
+    from civitas.organizations.services import membership_apply
+
+    membership_apply(user=cast.volunteer, organization=cast.org_a)
+    csv_body = organizer.get(f"/projects/shifts/{shift.pk}/roster.csv").content.decode("utf-8-sig")
+    assert "13900000001" in csv_body
+    assert "13900000001" in organizer.get(f"/projects/shifts/{shift.pk}/roster/").content.decode()
     workbook = load_workbook(io.BytesIO(organizer.get(f"/projects/shifts/{shift.pk}/roster.xlsx").content))
     assert workbook.active["B2"].value == "李小红"
     assert organizer.get(f"/projects/shifts/{shift.pk}/roster.pdf").status_code == 404

@@ -244,3 +244,15 @@ def test_attendance_is_marked_after_the_start(cast, shift):
 def test_hours_decimal(cast, project):
     shift = make_shift(cast, project, hours_credited="2.5")
     assert shift.hours_credited == Decimal("2.5")
+
+
+def test_move_refuses_a_shift_whose_requirement_the_volunteer_lacks(cast, project):
+    first = make_shift(cast, project)
+    second = make_shift(cast, project, starts_at=next_week(days=8))
+    second.skills.add(Skill.objects.get(code="first_aid"))
+    signup = services.signup_create(shift=first, volunteer=cast.volunteer)
+    with pytest.raises(ValidationError):
+        services.signup_move(signup=signup, to_shift=second, actor=cast.organizer_a)
+    signup.refresh_from_db()
+    assert signup.status == SignUpStatus.CONFIRMED
+    assert counters(first) == (1, 0, 0)

@@ -8,6 +8,7 @@ from civitas.accounts.api import router as accounts_router
 from civitas.core.api import install_error_handlers
 from civitas.online.api import router as online_router
 from civitas.organizations.api import router as organizations_router
+from civitas.projects.api import router as projects_router
 
 api = NinjaAPI(
     title="Civitas API",
@@ -23,3 +24,4 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", organizations_router)
 api.add_router("", online_router)
+api.add_router("", projects_router)

@@ -62,6 +62,25 @@ def make_volunteer(name: str, mobile: str, community: Region | None = None, **ex
     )
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
+    """A transactional test ends with a flush that also removes the rows data migrations
+    made (the default skills); put them back so later tests, and later runs on a reused
+    database, still find them."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        import importlib
+
+        from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
+
+        migration = importlib.import_module("civitas.accounts.migrations.0003_default_skills")
+        with item.config.stash[blocking_manager_key].unblock():
+            migration.add_skills(apps, None)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def site_language() -> Any:
     """Every test starts in the site's default language (Chinese), whatever a previous

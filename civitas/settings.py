@@ -236,6 +236,8 @@ CIVITAS = {
     "MAP_TILE_URL": env.str("MAP_TILE_URL", default=""),
     "MAP_TILE_ATTRIBUTION": env.str("MAP_TILE_ATTRIBUTION", default=""),
     "DEMO_PASSWORD": "civitas-demo",
+    # How long a waitlisted volunteer has to take an offered place (shifts in offer mode).
+    "WAITLIST_OFFER_HOURS": env.int("WAITLIST_OFFER_HOURS", default=12),
 }
 
 # The seed command runs these in order; each later issue appends its own step.
@@ -244,6 +246,7 @@ SEED_STEPS = [
     "civitas.organizations.seed.seed_organizations",
     "civitas.accounts.seed.seed_people",
     "civitas.organizations.seed.seed_memberships",
+    "civitas.projects.seed.seed_projects",
     "civitas.online.seed.seed_online",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("civitas.accounts.urls")),
     path("organizations/", include("civitas.organizations.urls")),
     path("online/", include("civitas.online.urls")),
+    path("projects/", include("civitas.projects.urls")),
     path("", include("civitas.core.urls")),
 ]
 

@@ -29,6 +29,14 @@ def find_user_by_identifier(identifier: str) -> User | None:
 
 
 class IdentifierBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> User | None:
+        # Every page asks who the person is: volunteer profile and committee role come
+        # with the user in one query instead of two more on each page.
+        user = (
+            User._default_manager.select_related("volunteer", "committee__region").filter(pk=user_id).first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:

@@ -33,9 +33,11 @@ def committee_assignment(user: Any) -> CommitteeAssignment | None:
     if not _signed_in(user):
         return None
     if not hasattr(user, "_civitas_committee"):
-        user._civitas_committee = (
-            CommitteeAssignment.objects.select_related("region").filter(user=user).first()
-        )
+        try:
+            # Free when the user was loaded with select_related("committee__region").
+            user._civitas_committee = user.committee
+        except CommitteeAssignment.DoesNotExist:
+            user._civitas_committee = None
     return user._civitas_committee
 
 
@@ -56,6 +58,7 @@ def forget_cached_roles(user: Any) -> None:
     for name in ("_civitas_committee", "_civitas_staff_roles"):
         if hasattr(user, name):
             delattr(user, name)
+    user._state.fields_cache.pop("committee", None)
 
 
 def is_committee_staff(user: Any) -> bool:

@@ -112,6 +112,7 @@ class Shift(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     geofence_radius_m = models.PositiveIntegerField(_("check-in radius (metres)"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("places"))
+    # Places held: confirmed, offered (held while the offer runs), attended and no-show.
     confirmed_count = models.PositiveIntegerField(_("confirmed"), default=0)
     waitlisted_count = models.PositiveIntegerField(_("waitlisted"), default=0)
     pending_count = models.PositiveIntegerField(_("pending"), default=0)
@@ -128,6 +129,8 @@ class Shift(models.Model):
     waitlist_mode = models.CharField(
         _("waitlist"), max_length=20, choices=WaitlistMode.choices, default=WaitlistMode.AUTOMATIC
     )
+    # None: as long as needed; 0: no waitlist, a full shift refuses sign-ups.
+    waitlist_limit = models.PositiveIntegerField(_("waitlist places"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ShiftStatus.choices, default=ShiftStatus.OPEN)
     cancelled_reason = models.TextField(_("reason for cancelling"), blank=True)
     series = models.UUIDField(null=True, blank=True, db_index=True, help_text="shifts made together as a weekly series")
@@ -206,3 +209,15 @@ class SignUp(models.Model):
 
 def new_offer_token() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class CalendarToken(models.Model):
+    """The secret in a volunteer's personal calendar URL; revoking it kills the old URL."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at"])]

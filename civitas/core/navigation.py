@@ -18,6 +18,8 @@ class NavItem:
     label: Any  # a lazy translation
     order: int = 50
     visible: Callable[[HttpRequest], bool] | None = None
+    # A number shown beside the label (unread messages); None or 0 shows nothing.
+    badge: Callable[[HttpRequest], int | None] | None = None
 
 
 def signed_in(request: HttpRequest) -> bool:
@@ -36,5 +38,8 @@ def nav_items_for(request: HttpRequest) -> list[dict[str, Any]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        shown.append({"url": url, "label": item.label, "active": request.path.startswith(url) and url != "/"})
+        shown.append({
+            "url": url, "label": item.label, "active": request.path.startswith(url) and url != "/",
+            "badge": item.badge(request) if item.badge is not None else None,
+        })
     return shown

@@ -141,11 +141,12 @@ TASKS = {
     }
 }
 # For a real queue on Redis: TASKS_BACKEND=django_tasks_rq.RQBackend and TASKS_REDIS_URL;
-# workers run `manage.py rqworker default notifications rollups --with-scheduler` (docs/deploy.md).
+# workers run `manage.py rqworker default notifications rollups --job-class django_tasks_rq.Job
+# --with-scheduler` (docs/deploy.md, "Task queue").
 TASKS_REDIS_URL = env.str("TASKS_REDIS_URL", default="redis://127.0.0.1:6379/0")
 RQ_QUEUES = {name: {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in TASKS["default"]["QUEUES"]}
 if TASKS_BACKEND == "django_tasks_rq.RQBackend":
-    INSTALLED_APPS.append("django_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -268,7 +269,7 @@ def broadcast_send(*, sender: Any, project: Any, shift: Any = None, subject: str
         raise ValidationError(errors)
     with transaction.atomic():
         # The lock makes two quick sends by one organizer count against the limit in turn.
-        type(sender).objects.select_for_update().filter(pk=sender.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=sender.pk).first()
         broadcast_check(sender=sender, project=project)
         count = broadcast_recipients(project=project, shift=shift).count()
         if count == 0:

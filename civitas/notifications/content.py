@@ -4,6 +4,7 @@ language)`` (see services.notify), so gettext and localized names follow the rec
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,8 +23,13 @@ def link(url_name: str, *args: Any) -> str:
         return ""
 
 
-def when(moment: Any) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+def when(moment: Any, zone: str = "") -> str:
+    """Local time: the organization's zone when it has one, the site's otherwise."""
+    try:
+        tz = ZoneInfo(zone) if zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = None
+    return f"{timezone.localtime(moment, tz):%Y-%m-%d %H:%M}"
 
 
 def shift_facts(shift: Any) -> dict[str, str]:
@@ -31,7 +37,7 @@ def shift_facts(shift: Any) -> dict[str, str]:
     return {
         "project": localized(project, "title"),
         "shift": shift.title or localized(project, "title"),
-        "time": when(shift.starts_at),
+        "time": when(shift.starts_at, project.organization.time_zone),
         "place": shift.place_name or project.place_name or project.address or _("the place on the project page"),
     }
 

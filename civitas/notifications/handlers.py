@@ -52,7 +52,7 @@ def first_attr(obj: Any, *names: str) -> Any:
 
 def on_signup(event: str, signup_id: int, **_: Any) -> None:
     SignUp = model("projects.SignUp")
-    signup = SignUp.objects.select_related("shift__project", "volunteer").filter(pk=signup_id).first()
+    signup = SignUp.objects.select_related("shift__project__organization", "volunteer").filter(pk=signup_id).first()
     if signup is None:
         return
     status = SIGNUP_EVENTS[event]
@@ -67,7 +67,7 @@ def on_signup(event: str, signup_id: int, **_: Any) -> None:
 
 def on_shift_cancelled(event: str, shift_id: int, reason: str = "", **_: Any) -> None:
     Shift = model("projects.Shift")
-    shift = Shift.objects.select_related("project").filter(pk=shift_id).first()
+    shift = Shift.objects.select_related("project__organization").filter(pk=shift_id).first()
     if shift is None:
         return
     signups = shift.signups.select_related("volunteer")

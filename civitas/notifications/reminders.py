@@ -31,8 +31,13 @@ def reminders_schedule(*, signup: Any) -> list[Reminder]:
         for kind, offset in REMINDER_OFFSETS.items()
         if signup.shift.starts_at - offset > now
     ]
-    # ignore_conflicts: a sign-up confirmed twice (promoted after a re-confirm) keeps one row per kind.
+    # ignore_conflicts: a sign-up confirmed twice keeps one row per kind; one confirmed
+    # again after a cancellation gets its cancelled reminders back.
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    for row in rows:
+        Reminder.objects.filter(signup=signup, kind=row.kind, status=ReminderStatus.CANCELLED).update(
+            status=ReminderStatus.SCHEDULED, due_at=row.due_at, claim_token="", claimed_until=None
+        )
     return list(Reminder.objects.filter(signup=signup))
 
 
@@ -63,7 +68,7 @@ def reminders_claim(*, limit: int = 200) -> tuple[str, list[int]]:
 def reminder_send(*, reminder_id: int, token: str) -> bool:
     """Write the reminder notice if the claim is still ours; answers whether it went out."""
     reminder = Reminder.objects.select_related(
-        "signup__shift__project", "signup__volunteer"
+        "signup__shift__project__organization", "signup__volunteer"
     ).get(pk=reminder_id)
     signup, shift = reminder.signup, reminder.signup.shift
     now = timezone.now()
@@ -71,6 +76,11 @@ def reminder_send(*, reminder_id: int, token: str) -> bool:
         mine = Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.CLAIMED, claim_token=token)
         if signup.status != "confirmed" or shift.status != "open" or shift.starts_at <= now:
             mine.update(status=ReminderStatus.CANCELLED, claimed_until=None)
+            return False
+        due = shift.starts_at - REMINDER_OFFSETS[reminder.kind]
+        if due > now + dt.timedelta(minutes=1):
+            # The shift was moved later since the reminder was made: wait for the new time.
+            mine.update(status=ReminderStatus.SCHEDULED, due_at=due, claim_token="", claimed_until=None)
             return False
         if not mine.update(status=ReminderStatus.SENT, sent_at=now, claimed_until=None):
             return False

@@ -118,3 +118,27 @@ def test_two_sweeps_racing_in_threads_send_each_reminder_once(cast, time_machine
     assert Message.objects.filter(kind=Kind.REMINDER).count() == len(rows)
     assert Reminder.objects.filter(status=ReminderStatus.SENT).count() == len(rows)
     assert len([m for m in mail.outbox if m.subject.startswith("明天")]) == len(rows)
+
+
+def test_shift_moved_later_holds_the_reminder_until_the_new_time(cast, time_machine):
+    reminder = due_reminder(cast)
+    time_machine.move_to(reminder.due_at + dt.timedelta(seconds=1), tick=False)
+    shift = reminder.signup.shift
+    shift.starts_at += dt.timedelta(hours=5)
+    shift.ends_at += dt.timedelta(hours=5)
+    shift.save()
+
+    assert tasks.sweep_once()["reminders"] == 0
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.due_at) == (ReminderStatus.SCHEDULED, shift.starts_at - dt.timedelta(hours=24))
+
+    time_machine.move_to(reminder.due_at, tick=False)
+    assert tasks.sweep_once()["reminders"] == 1
+    assert reminder_messages(cast.volunteer) == 1
+
+
+def test_a_sign_up_confirmed_again_gets_its_reminders_back(cast):
+    reminder = due_reminder(cast)
+    reminders.reminders_cancel(signup_ids=[reminder.signup_id])
+    reminders.reminders_schedule(signup=reminder.signup)
+    assert set(Reminder.objects.filter(signup=reminder.signup).values_list("status", flat=True)) == {ReminderStatus.SCHEDULED}

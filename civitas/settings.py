@@ -251,6 +251,7 @@ SEED_STEPS = [
     "civitas.organizations.seed.seed_organizations",
     "civitas.accounts.seed.seed_people",
     "civitas.organizations.seed.seed_memberships",
+    "civitas.notifications.seed.seed_notifications",
 ]
 
 # Domain events (core.events): event name → handlers run after commit. docs/events.md.

@@ -17,8 +17,7 @@ from civitas.notifications.models import (
 class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
-    fields = ["channel", "address", "status", "attempts", "next_attempt_at", "last_error", "sent_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("channel", "address", "status", "attempts", "next_attempt_at", "last_error", "sent_at")
     can_delete = False
 
 

@@ -43,6 +43,10 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=config("RETRY_BASE_SECONDS") * 2 ** max(attempts - 1, 0))
 
 
+def site_name() -> str:
+    return site(None)["site_name"]  # type: ignore[arg-type]  # the site's name needs no request
+
+
 def absolute(path: str) -> str:
     if not path or path.startswith("http"):
         return path
@@ -125,7 +129,7 @@ def send_email(delivery: Delivery) -> None:
             parts.append(absolute(message.url))
         parts.append(
             "-- \n"
-            + _("%(site)s sends you this because of your notification settings.") % {"site": site(None)["site_name"]}
+            + _("%(site)s sends you this because of your notification settings.") % {"site": site_name()}
             + "\n"
             + _("Stop these emails with one click: %(url)s") % {"url": unsubscribe_url}
         )
@@ -144,5 +148,5 @@ def send_email(delivery: Delivery) -> None:
 def send_sms(delivery: Delivery) -> None:
     message = delivery.message
     with translation.override(message.recipient.language or settings.LANGUAGE_CODE):
-        signature = site(None)["site_name"]
+        signature = site_name()
     get_sms_backend().send(to=delivery.address, text=f"【{signature}】{message.subject}: {message.body}")

@@ -150,7 +150,9 @@ def on_comment_reply(event: str, comment_id: int, **_: Any) -> None:
     """The author of the comment replied to hears of it (by email only: see models.ALLOWED_CHANNELS)."""
     Comment = model("publicity.Comment")
     reply = Comment.objects.filter(pk=comment_id).first() if Comment else None
-    parent = first_attr(reply, "parent", "reply_to", "in_reply_to") if reply else None
+    if reply is None:
+        return
+    parent = first_attr(reply, "parent", "reply_to", "in_reply_to")
     author = first_attr(parent, "author", "user", "created_by") if parent else None
     if author is None:
         return

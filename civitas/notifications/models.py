@@ -181,7 +181,7 @@ class ReminderKind(models.TextChoices):
     HOURS_BEFORE = "2h", _("2 hours before")
 
 
-REMINDER_OFFSETS = {ReminderKind.DAY_BEFORE: dt.timedelta(hours=24), ReminderKind.HOURS_BEFORE: dt.timedelta(hours=2)}
+REMINDER_OFFSETS: dict[str, dt.timedelta] = {ReminderKind.DAY_BEFORE: dt.timedelta(hours=24), ReminderKind.HOURS_BEFORE: dt.timedelta(hours=2)}
 
 
 class ReminderStatus(models.TextChoices):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -99,7 +100,7 @@ def notify(
             [Delivery(message=message, channel=channel, address=address) for channel, address in addresses.items()]
         )
         for delivery in deliveries:
-            transaction.on_commit(lambda pk=delivery.pk: enqueue_delivery(pk), robust=True)
+            transaction.on_commit(partial(enqueue_delivery, delivery.pk), robust=True)
     return message
 
 

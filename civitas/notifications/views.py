@@ -33,7 +33,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def message_read(request: HttpRequest, pk: int) -> HttpResponse:
     message = selectors.get_message_for_user(request.user, pk)
     services.message_mark_read(message=message, user=request.user)
-    if request.htmx:
+    if request.headers.get("HX-Request"):
         return render(request, "notifications/_message.html", {"message": message})
     return redirect(request.POST.get("next") or "notifications:inbox")
 

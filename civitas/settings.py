@@ -192,6 +192,18 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Online tasks and training (civitas.online) --------------------------------------
+CIVITAS_ONLINE = {
+    # Evidence images are checked by content and re-encoded; bigger uploads are refused.
+    "IMAGE_MAX_BYTES": env.int("ONLINE_IMAGE_MAX_BYTES", default=5 * 1024 * 1024),
+    "IMAGE_MAX_PIXELS": 40_000_000,
+    "ATTACHMENT_MAX_BYTES": env.int("ONLINE_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024),
+    # A claim holds a place in the task's quota this long before it lapses.
+    "CLAIM_HOURS": env.int("ONLINE_CLAIM_HOURS", default=48),
+    "QUIZ_RETAKE_COOLDOWN_MINUTES": env.int("QUIZ_RETAKE_COOLDOWN_MINUTES", default=60),
+    "PARTICIPATION_CACHE_SECONDS": 300,
+}
+
 # --- Email ----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -251,6 +263,7 @@ SEED_STEPS = [
     "civitas.organizations.seed.seed_organizations",
     "civitas.accounts.seed.seed_people",
     "civitas.organizations.seed.seed_memberships",
+    "civitas.online.seed.seed_online",
     "civitas.notifications.seed.seed_notifications",
 ]
 

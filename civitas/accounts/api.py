@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from civitas.accounts import services
 from civitas.accounts.models import Skill, User
@@ -28,7 +28,7 @@ class TokenOut(Schema):
 def issue_token(request: HttpRequest, payload: TokenIn):  # type: ignore[no-untyped-def]
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        return 401, {"error": {"code": "invalid_credentials", "message": _("The sign-in or the password is wrong."), "fields": {}}}
+        return Status(401, {"error": {"code": "invalid_credentials", "message": _("The sign-in or the password is wrong."), "fields": {}}})
     return {"token": services.api_token_issue(user=user)}
 
 
@@ -146,7 +146,7 @@ def register_volunteer(request: HttpRequest, payload: VolunteerIn):  # type: ign
         language=payload.language,
         privacy_consent=payload.privacy_consent,
     )
-    return 201, me_payload(user)
+    return Status(201, me_payload(user))
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, auth=token_auth)

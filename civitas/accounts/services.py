@@ -345,6 +345,13 @@ def volunteer_update_profile(
     return profile
 
 
+def user_set_language(*, user: User, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": [_("Choose a language the site offers.")]})
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+
+
 def user_create_staff(
     *, username: str, password: str, real_name: str, email: str = "", mobile: str = "", is_superuser: bool = False
 ) -> User:

@@ -24,6 +24,18 @@ from civitas.core.forms import apply_service_errors
 from civitas.organizations.selectors import memberships_of
 
 
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, and for a signed-in person also their saved preference
+    (messages they are sent follow it)."""
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=language)
+    return response
+
+
 def _remember_language(response: HttpResponse, language: str) -> HttpResponse:
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from civitas.core.api import ErrorOut, Page, current_user, token_auth
 from civitas.organizations import selectors, services
@@ -105,7 +105,7 @@ def register_organization(request: HttpRequest, payload: OrganizationIn):  # typ
     if parent_id and parent is None:
         raise ValidationError({"parent": [_("No such organization.")]})
     organization = services.organization_register(created_by=request.auth, region=region, parent=parent, **data)
-    return 201, organization
+    return Status(201, organization)
 
 
 class DecisionIn(Schema):
@@ -146,7 +146,7 @@ class JoinIn(Schema):
 )
 def apply_to_join(request: HttpRequest, organization_id: int, payload: JoinIn):  # type: ignore[no-untyped-def]
     organization = selectors.get_organization_for_user(request.auth, organization_id)
-    return 201, services.membership_apply(user=request.auth, organization=organization, note=payload.note)
+    return Status(201, services.membership_apply(user=request.auth, organization=organization, note=payload.note))
 
 
 class MembershipDecisionIn(Schema):

@@ -39,6 +39,15 @@ class OrganizationForm(forms.Form):
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
 
 
+class OrganizationEditForm(forms.Form):
+    name_en = forms.CharField(label=_("English name"), max_length=120, required=False)
+    description = forms.CharField(label=_("Description"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=60)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, widget=forms.TextInput(attrs={"type": "tel"}))
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+
+
 class DecisionForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Decision"),

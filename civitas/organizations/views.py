@@ -16,10 +16,11 @@ from civitas.organizations.forms import (
     DecisionForm,
     JoinForm,
     MembershipDecisionForm,
+    OrganizationEditForm,
     OrganizationFilterForm,
     OrganizationForm,
 )
-from civitas.organizations.models import Membership, MembershipStatus
+from civitas.organizations.models import Membership, MembershipRole, MembershipStatus
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:
@@ -50,6 +51,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organization": organization,
             "membership": membership,
             "can_manage": permissions.can_manage_organization(request.user, organization),
+            "can_administer": permissions.can_administer_organization(request.user, organization),
             "can_review": permissions.can_review_organization(request.user, organization),
             "can_see_internals": can_see_internals,
             "events": organization.events.select_related("actor") if can_see_internals else [],
@@ -144,6 +146,8 @@ def organization_members(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "statuses": MembershipStatus.choices,
             "can_manage": permissions.can_manage_organization(request.user, organization),
+            "can_administer": permissions.can_administer_organization(request.user, organization),
+            "roles": MembershipRole.choices,
         },
     )
 
@@ -166,6 +170,40 @@ def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The decision is saved."))
     return redirect("organizations:members", pk=organization.pk)
+
+
+@login_required
+@require_POST
+def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("organization"), pk=pk)
+    organization = selectors.get_organization_for_user(request.user, membership.organization_id)
+    try:
+        services.membership_set_role(membership=membership, role=request.POST.get("role", ""), actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The role is changed."))
+    return redirect("organizations:members", pk=organization.pk)
+
+
+@login_required
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = selectors.get_organization_for_user(request.user, pk)
+    if not permissions.can_administer_organization(request.user, organization):
+        raise PermissionDenied(_("Only the organization's administrators can change its details."))
+    fields = ["name_en", "description", "address", "contact_name", "contact_phone", "contact_email"]
+    form = OrganizationEditForm(request.POST or None, initial={name: getattr(organization, name) for name in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(organization=organization, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The organization's details are saved."))
+            return redirect("organizations:detail", pk=pk)
+    return render(request, "core/form.html", {"form": form, "title": organization.display_name})
 
 
 @login_required

@@ -197,16 +197,22 @@ def comment_reply(excerpt: str, url: str) -> Rendered:
     )
 
 
-def submission_reviewed(title: str, accepted: bool, url: str) -> Rendered:
+def submission_reviewed(submission: Any, accepted: bool) -> Rendered:
+    task = getattr(submission, "task", None)
+    facts = {
+        "title": localized(task, "title") if task is not None else "",
+        "reason": getattr(submission, "review_reason", "") or _("no reason given"),
+    }
+    url = link("online:my_submissions")
     if accepted:
         return (
             _("Your online task was accepted"),
-            _("Your submission for “%(title)s” was reviewed and accepted.") % {"title": title},
+            _("Your submission for “%(title)s” was reviewed and accepted.") % facts,
             url,
         )
     return (
         _("Your online task needs another look"),
-        _("Your submission for “%(title)s” was reviewed and not accepted this time.") % {"title": title},
+        _("Your submission for “%(title)s” was not accepted this time: %(reason)s.") % facts,
         url,
     )
 

@@ -167,13 +167,10 @@ def on_comment_reply(event: str, comment_id: int, **_: Any) -> None:
 
 def on_submission_reviewed(event: str, submission_id: int, accepted: bool, **_: Any) -> None:
     Submission = model("online.Submission")
-    submission = Submission.objects.filter(pk=submission_id).first() if Submission else None
+    submission = (
+        Submission.objects.select_related("task", "volunteer").filter(pk=submission_id).first() if Submission else None
+    )
     if submission is None:
         return
-    volunteer = first_attr(submission, "volunteer", "user", "author")
-    task = first_attr(submission, "task", "online_task")
-    if volunteer is None:
-        return
-    title = str(task) if task is not None else ""
-    url = submission.get_absolute_url() if hasattr(submission, "get_absolute_url") else ""
-    notify(recipient=volunteer, kind=Kind.SUBMISSION, render=lambda: content.submission_reviewed(title, accepted, url))
+    notify(recipient=submission.volunteer, kind=Kind.SUBMISSION,
+           render=lambda: content.submission_reviewed(submission, accepted))

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civitas.core.fields import EncryptedTextField
 
@@ -28,7 +29,7 @@ class Kind(models.TextChoices):
 
 class Channel(models.TextChoices):
     INBOX = "inbox", _("Inbox")
-    EMAIL = "email", _("Email")
+    EMAIL = "email", pgettext_lazy("channel", "Email")
     SMS = "sms", _("SMS")
 
 

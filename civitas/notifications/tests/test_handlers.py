@@ -149,8 +149,28 @@ def test_comment_reply_reaches_the_author_by_email_only(cast, monkeypatch, mailo
     assert "这个活动很有意义" in mailoutbox[0].body
 
 
-def test_events_for_models_not_on_this_branch_are_ignored_quietly(cast):
+def test_online_submission_review_reaches_the_volunteer(cast, django_capture_on_commit_callbacks):
+    from civitas.online import services as online
+
+    now = timezone.now()
+    task = online.task_create(
+        project=make_project(cast), created_by=cast.organizer_a, title="举报网络谣言", kind="report_harmful",
+        instructions="找到谣言并举报，提交链接。", hours_per_submission=Decimal("0.50"), quota_total=10,
+        quota_per_volunteer=2, opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=7),
+        requires_link=True,
+    )
+    submission = online.submission_submit(task=task, volunteer=cast.volunteer, link="https://example.com/report/1")
+    with django_capture_on_commit_callbacks(execute=True):
+        online.submission_review(submission=submission, reviewer=cast.organizer_a, accept=False, reason="链接打不开")
+    message = Message.objects.get(recipient=cast.volunteer, kind=Kind.SUBMISSION)
+    assert message.subject == "您的线上任务需要修改"
+    assert "举报网络谣言" in message.body and "链接打不开" in message.body
+
+
+def test_events_for_rows_that_do_not_exist_are_ignored_quietly(cast):
     fire("certificate.issued", certificate_id=1)
-    fire("submission.reviewed", submission_id=1, accepted=True)
+    fire("submission.reviewed", submission_id=999, accepted=True)
     fire("comment.reply_approved", comment_id=1)
+    fire("signup.confirmed", signup_id=999)
+    fire("record.approved", record_id=999)
     assert not Message.objects.exists()

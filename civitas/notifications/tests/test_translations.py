@@ -32,8 +32,9 @@ def fixtures():
     renders += [content.organization_decided(organization, a, "") for a in ("approve", "suspend", "reject")]
     renders += [content.project_transitioned(project, a, "") for a in ("approve", "return", "reject")]
     renders += [content.membership_decided(membership, ok, "") for ok in (True, False)]
-    renders += [content.comment_reply("hi", ""), content.submission_reviewed("T", True, ""),
-                content.submission_reviewed("T", False, "")]
+    submission = SimpleNamespace(task=SimpleNamespace(title="举报", title_en="Report"), review_reason="")
+    renders += [content.comment_reply("hi", ""), content.submission_reviewed(submission, True),
+                content.submission_reviewed(submission, False)]
     return renders
 
 

@@ -18,8 +18,9 @@ class NavItem:
     label: Any  # a lazy translation
     order: int = 50
     visible: Callable[[HttpRequest], bool] | None = None
-    # A number shown beside the label (unread messages); None or 0 shows nothing.
-    badge: Callable[[HttpRequest], int | None] | None = None
+    # A URL name answering a small badge (unread messages) that htmx loads after the page,
+    # so no page pays a query for it.
+    badge_url: str | None = None
 
 
 def signed_in(request: HttpRequest) -> bool:
@@ -40,6 +41,6 @@ def nav_items_for(request: HttpRequest) -> list[dict[str, Any]]:
             continue
         shown.append({
             "url": url, "label": item.label, "active": request.path.startswith(url) and url != "/",
-            "badge": item.badge(request) if item.badge is not None else None,
+            "badge_url": reverse(item.badge_url) if item.badge_url else None,
         })
     return shown

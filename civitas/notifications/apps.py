@@ -5,14 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from civitas.core.navigation import NavItem, signed_in
 
 
-def unread_count(request: HttpRequest) -> int | None:
-    if not request.user.is_authenticated:
-        return None
-    from civitas.notifications.selectors import unread_count as count
-
-    return count(user=request.user)
-
-
 def sees_deliveries(request: HttpRequest) -> bool:
     from civitas.notifications.services import can_see_deliveries
 
@@ -24,6 +16,7 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Notifications")
     nav_items = [
-        NavItem("notifications:inbox", _("Inbox"), order=85, visible=signed_in, badge=unread_count),
+        NavItem("notifications:inbox", _("Inbox"), order=85, visible=signed_in,
+                badge_url="notifications:badge"),
         NavItem("notifications:failed", _("Failed deliveries"), order=95, visible=sees_deliveries),
     ]

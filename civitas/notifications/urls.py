@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:pk>/read/", views.message_read, name="read"),
     path("read-all/", views.mark_all_read, name="read_all"),
+    path("badge/", views.badge, name="badge"),
     path("preferences/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("failed/", views.failed, name="failed"),

@@ -28,13 +28,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+def badge(request: HttpRequest) -> HttpResponse:
+    """The unread count beside "Inbox" in the menu, loaded by htmx after the page."""
+    count = selectors.unread_count(user=request.user) if request.user.is_authenticated else 0
+    response = render(request, "notifications/_badge.html", {"count": count})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_POST
 def message_read(request: HttpRequest, pk: int) -> HttpResponse:
     message = selectors.get_message_for_user(request.user, pk)
     services.message_mark_read(message=message, user=request.user)
     if request.headers.get("HX-Request"):
-        return render(request, "notifications/_message.html", {"message": message})
+        response = render(request, "notifications/_message.html", {"message": message})
+        response["HX-Trigger"] = "notifications-read"  # the menu badge reloads
+        return response
     return redirect(request.POST.get("next") or "notifications:inbox")
 
 

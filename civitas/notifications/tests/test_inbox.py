@@ -21,7 +21,26 @@ def test_inbox_lists_my_messages_within_a_query_budget(cast):
     assert response.status_code == 200
     assert "第24条" in body
     assert "第0条" not in body  # on page 2
-    assert '<span class="badge count">25</span>' in body  # unread count in the nav
+    assert f'hx-get="{reverse("notifications:badge")}"' in body  # the menu loads the unread count
+
+
+def test_menu_badge_counts_my_unread_messages(cast, client):
+    messages = notices(cast.volunteer, 3)
+    notices(cast.volunteer2, 5)
+    services.message_mark_read(message=messages[0], user=cast.volunteer)
+    url = reverse("notifications:badge")
+    volunteer = cast.client_for(cast.volunteer)
+    with query_budget(3):
+        response = volunteer.get(url)
+    assert '<span class="badge count">2<span class="sr-only"> 条未读消息</span></span>' in response.content.decode()
+    assert response.content.decode().strip() != ""
+    assert client.get(url).content.decode().strip() == ""  # signed out: nothing
+
+
+def test_marking_read_tells_the_menu_badge_to_reload(cast):
+    message = notices(cast.volunteer, 1)[0]
+    response = cast.client_for(cast.volunteer).post(reverse("notifications:read", args=[message.pk]), HTTP_HX_REQUEST="true")
+    assert response["HX-Trigger"] == "notifications-read"
 
 
 def test_mark_read_with_htmx_answers_the_row(cast):

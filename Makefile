@@ -34,6 +34,7 @@ run: setup
 	@$(PY) manage.py collectstatic --no-input -v0
 	@$(PY) manage.py seed --scale demo --if-empty
 	@$(PY) manage.py demo_signins
+	@$(PY) manage.py send_due_reminders --schedule
 	@echo "Serving Civitas on http://127.0.0.1:$(PORT) (Ctrl-C stops the server and the worker)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
@@ -41,6 +42,7 @@ run: setup
 	    --access-logfile - --timeout 60
 
 worker: setup
+	$(PY) manage.py send_due_reminders --schedule
 	$(PY) manage.py db_worker --queue-name '*'
 
 test: setup

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from civitas.accounts.api import router as accounts_router
 from civitas.core.api import install_error_handlers
+from civitas.notifications.api import router as notifications_router
 from civitas.online.api import router as online_router
 from civitas.organizations.api import router as organizations_router
 from civitas.projects.api import router as projects_router
@@ -23,5 +24,6 @@ install_error_handlers(api)
 
 api.add_router("", accounts_router)
 api.add_router("", organizations_router)
+api.add_router("", notifications_router)
 api.add_router("", online_router)
 api.add_router("", projects_router)

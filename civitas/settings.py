@@ -140,6 +140,13 @@ TASKS = {
         "QUEUES": ["default", "notifications", "rollups"],
     }
 }
+# For a real queue on Redis: TASKS_BACKEND=django_tasks_rq.RQBackend and TASKS_REDIS_URL;
+# workers run `manage.py rqworker default notifications rollups --job-class django_tasks_rq.Job
+# --with-scheduler` (docs/deploy.md, "Task queue").
+TASKS_REDIS_URL = env.str("TASKS_REDIS_URL", default="redis://127.0.0.1:6379/0")
+RQ_QUEUES = {name: {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in TASKS["default"]["QUEUES"]}
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -201,6 +208,18 @@ CIVITAS_ONLINE = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Civitas <no-reply@civitas.local>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Text messages: a class in civitas.notifications.sms (or a city's own provider's subclass).
+SMS_BACKEND = env.str("SMS_BACKEND", default="civitas.notifications.sms.ConsoleSmsBackend")
+NOTIFICATIONS = {
+    # Links in email and SMS point here (the site's public address).
+    "BASE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000"),
+    "MAX_ATTEMPTS": env.int("NOTIFICATION_MAX_ATTEMPTS", default=5),
+    "RETRY_BASE_SECONDS": env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60),  # 1, 2, 4, 8 minutes ...
+    "CLAIM_LEASE_SECONDS": 300,  # a worker that dies mid-send frees its rows after this
+    "SWEEP_INTERVAL_SECONDS": env.int("NOTIFICATION_SWEEP_SECONDS", default=60),
+    "ORGANIZER_MESSAGES_PER_HOUR": env.int("ORGANIZER_MESSAGES_PER_HOUR", default=5),
+}
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -248,10 +267,30 @@ SEED_STEPS = [
     "civitas.organizations.seed.seed_memberships",
     "civitas.projects.seed.seed_projects",
     "civitas.online.seed.seed_online",
+    "civitas.notifications.seed.seed_notifications",
 ]
 
 # Domain events (core.events): event name → handlers run after commit. docs/events.md.
-EVENT_HANDLERS: dict[str, list[str]] = {}
+_N = "civitas.notifications.handlers."
+EVENT_HANDLERS: dict[str, list[str]] = {
+    "organization.decided": [_N + "on_organization_decided"],
+    "membership.decided": [_N + "on_membership_decided"],
+    "record.approved": [_N + "on_record_decided"],
+    "record.rejected": [_N + "on_record_decided"],
+    "star_level.reached": [_N + "on_star_level"],
+    "project.transitioned": [_N + "on_project_transitioned"],
+    **{
+        name: [_N + "on_signup"]
+        for name in (
+            "signup.confirmed", "signup.pending", "signup.waitlisted", "signup.promoted",
+            "signup.offered", "signup.rejected", "signup.cancelled_by_organizer",
+        )
+    },
+    "shift.cancelled": [_N + "on_shift_cancelled"],
+    "certificate.issued": [_N + "on_certificate_issued"],
+    "comment.reply_approved": [_N + "on_comment_reply"],
+    "submission.reviewed": [_N + "on_submission_reviewed"],
+}
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("civitas.accounts.urls")),
     path("organizations/", include("civitas.organizations.urls")),
+    path("notifications/", include("civitas.notifications.urls")),
     path("online/", include("civitas.online.urls")),
     path("projects/", include("civitas.projects.urls")),
     path("", include("civitas.core.urls")),

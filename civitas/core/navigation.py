@@ -18,6 +18,9 @@ class NavItem:
     label: Any  # a lazy translation
     order: int = 50
     visible: Callable[[HttpRequest], bool] | None = None
+    # A URL name answering a small badge (unread messages) that htmx loads after the page,
+    # so no page pays a query for it.
+    badge_url: str | None = None
 
 
 def signed_in(request: HttpRequest) -> bool:
@@ -36,5 +39,8 @@ def nav_items_for(request: HttpRequest) -> list[dict[str, Any]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        shown.append({"url": url, "label": item.label, "active": request.path.startswith(url) and url != "/"})
+        shown.append({
+            "url": url, "label": item.label, "active": request.path.startswith(url) and url != "/",
+            "badge_url": reverse(item.badge_url) if item.badge_url else None,
+        })
     return shown

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from civitas.accounts.api import router as accounts_router
 from civitas.core.api import install_error_handlers
 from civitas.organizations.api import router as organizations_router
+from civitas.publicity.api import router as publicity_router
 
 api = NinjaAPI(
     title="Civitas API",
@@ -21,3 +22,4 @@ install_error_handlers(api)
 
 api.add_router("", accounts_router)
 api.add_router("", organizations_router)
+api.add_router("", publicity_router)

@@ -146,7 +146,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["civitas.accounts.backends.IdentifierBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:me"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "publicity:home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -232,10 +232,26 @@ SEED_STEPS = [
     "civitas.organizations.seed.seed_organizations",
     "civitas.accounts.seed.seed_people",
     "civitas.organizations.seed.seed_memberships",
+    "civitas.publicity.seed.seed_publicity",
 ]
 
 # Domain events (core.events): event name → handlers run after commit. docs/events.md.
-EVENT_HANDLERS: dict[str, list[str]] = {}
+EVENT_HANDLERS: dict[str, list[str]] = {
+    "record.approved": ["civitas.publicity.cache.figures_changed"],
+    "organization.decided": ["civitas.publicity.cache.figures_changed"],
+    "project.transitioned": ["civitas.publicity.cache.figures_changed"],
+}
+
+# The public site: comment moderation and spam limits, cache lifetimes (publicity.conf).
+PUBLICITY = {
+    "COMMENT_REPORTS_TO_HIDE": env.int("COMMENT_REPORTS_TO_HIDE", default=3),
+    "COMMENT_RATE_LIMIT": env.int("COMMENT_RATE_LIMIT", default=5),
+    "COMMENT_RATE_WINDOW_SECONDS": 600,
+    "COMMENT_MAX_LINKS": 2,
+    "COUNTERS_TTL_SECONDS": 300,
+    "HOME_CACHE_TTL_SECONDS": 60,
+    "CAMPAIGN_FIGURES_TTL_SECONDS": 300,
+}
 
 LOGGING = {
     "version": 1,

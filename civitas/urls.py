@@ -13,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("civitas.accounts.urls")),
     path("organizations/", include("civitas.organizations.urls")),
-    path("", include("civitas.core.urls")),
+    path("", include("civitas.publicity.urls")),
 ]
 
 if settings.DEBUG:

@@ -532,6 +532,8 @@ def comment_post(
         errors["text"] = [_("Keep the comment to 3000 characters.")]
     elif len(LINK_RE.findall(text)) > publicity_setting("COMMENT_MAX_LINKS"):
         errors["text"] = [_("A comment may hold at most %(n)d links.") % {"n": publicity_setting("COMMENT_MAX_LINKS")}]
+    if parent is not None:
+        parent = Comment.objects.filter(pk=parent.pk).first()
     if parent is not None and (
         parent.article_id != (article.pk if article else None)
         or parent.project_id != (project.pk if project else None)

@@ -66,8 +66,14 @@ def clean_article_html(raw: str) -> str:
 
 def plain_text(raw: str) -> str:
     """Text with any markup taken out (comments and names are plain text)."""
-    stripped = nh3.clean(raw or "", tags=set(), clean_content_tags={"script", "style"})
-    return html.unescape(stripped).strip()
+    text = raw or ""
+    # Unescaping can reveal markup typed as entities (&lt;script&gt;); clean until it stops changing.
+    for _round in range(3):
+        cleaned = html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+        if cleaned == text:
+            break
+        text = cleaned
+    return text.strip()
 
 
 COVER_FORMATS = {"JPEG", "PNG", "WEBP"}

@@ -28,7 +28,7 @@ class ArticleSitemap(Sitemap):
     limit = 5000
 
     def items(self) -> Any:
-        return selectors.published_articles().prefetch_related(None).only("slug", "updated_at", "publish_at")
+        return selectors.published_articles().select_related(None).prefetch_related(None).only("slug", "updated_at", "publish_at")
 
     def location(self, item: Article) -> str:
         return reverse("publicity:article", args=[item.slug])

@@ -33,7 +33,6 @@ from civitas.publicity.forms import (
 from civitas.publicity.models import (
     Article,
     ArticleKind,
-    ArticleStatus,
     Campaign,
     Comment,
     HonorCategory,
@@ -530,5 +529,3 @@ def volunteer_card(request: HttpRequest, number: str) -> HttpResponse:
     return HttpResponse(sharecards.volunteer_card(profile), content_type="image/png")
 
 
-def article_status_label(status: str) -> str:
-    return dict(ArticleStatus.choices).get(status, status)

@@ -131,3 +131,14 @@ def comments_for(context: dict[str, Any], project: Any) -> dict[str, Any]:
         "comments_open": project.status in services.COMMENTABLE_PROJECT_STATUSES,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("publicity/organization_publicity.html")
+def organization_publicity(organization: Any) -> dict[str, Any]:
+    """For the organization page: its published honors, latest stories and feed links."""
+    return {
+        "organization": organization,
+        "honors": selectors.honors_for(organization),
+        "stories": list(selectors.published_articles(organization=organization).prefetch_related(None)[:3])
+        if organization.status == "approved" else [],
+    }

@@ -137,7 +137,7 @@ def test_project_comments_are_threaded_and_the_reply_event_fires(cast, settings,
     assert calls == [reply.pk]
     html = cast.client_for(None).get(reverse("publicity:project_comments", args=[project.pk])).content.decode()
     assert html.index("什么时候开始") < html.index("下周六")
-    assert 'id="comment-%d"' % reply.pk in html
+    assert f'id="comment-{reply.pk}"' in html
 
 
 def remember(event, comment_id):

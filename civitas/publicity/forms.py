@@ -112,3 +112,25 @@ class HonorDecisionForm(forms.Form):
 
 class SensitiveWordForm(forms.Form):
     word = forms.CharField(label=_("Word"), max_length=60)
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    title_en = forms.CharField(label=_("English title"), max_length=150, required=False)
+    summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
+    summary_en = forms.CharField(label=_("English summary"), max_length=300, required=False)
+    starts_on = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"}))
+    project_ids = forms.CharField(
+        label=_("Project numbers"), required=False, max_length=4000,
+        help_text=_("The numbers of the projects in this campaign, separated by commas."),
+    )
+
+    def clean_project_ids(self) -> list[int]:
+        import re
+
+        raw = self.cleaned_data.get("project_ids", "")
+        parts = [p for p in re.split(r"[\s,，、]+", raw) if p]
+        if any(not p.isdigit() for p in parts):
+            raise forms.ValidationError(_("Use project numbers separated by commas."))
+        return sorted({int(p) for p in parts})

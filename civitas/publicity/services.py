@@ -208,7 +208,7 @@ def article_create(
 
 @transaction.atomic
 def article_update(*, article: Article, actor: Any, **fields: Any) -> Article:
-    article = Article.objects.select_for_update().select_related("organization__region", "region").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("organization__region", "region").get(pk=article.pk)
     if not permissions.can_edit_article(actor, article):
         raise PermissionDenied(_("You may not change this article."))
     title = fields.get("title", article.title) or ""
@@ -259,7 +259,7 @@ def _article_move(article: Article, actor: Any, action: str, to_status: str, rea
 @transaction.atomic
 def article_submit(*, article: Article, actor: Any) -> Article:
     """An organization's story goes to the committee for approval."""
-    article = Article.objects.select_for_update().select_related("organization__region", "region").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("organization__region", "region").get(pk=article.pk)
     if not permissions.can_edit_article(actor, article):
         raise PermissionDenied(_("You may not change this article."))
     if article.status not in (ArticleStatus.DRAFT, ArticleStatus.RETURNED, ArticleStatus.WITHDRAWN):
@@ -271,7 +271,7 @@ def article_submit(*, article: Article, actor: Any) -> Article:
 def article_publish(*, article: Article, actor: Any, publish_at: dt.datetime | None = None) -> Article:
     """Committee staff publish news, or approve a story; ``publish_at`` in the future
     schedules it (public lists show it from then on)."""
-    article = Article.objects.select_for_update().select_related("organization__region", "region").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("organization__region", "region").get(pk=article.pk)
     if not permissions.can_review_article(actor, article):
         raise PermissionDenied(_("Only committee staff of the region publish articles."))
     if article.status == ArticleStatus.PUBLISHED:
@@ -283,7 +283,7 @@ def article_publish(*, article: Article, actor: Any, publish_at: dt.datetime | N
 
 @transaction.atomic
 def article_return(*, article: Article, actor: Any, reason: str) -> Article:
-    article = Article.objects.select_for_update().select_related("organization__region", "region").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("organization__region", "region").get(pk=article.pk)
     if not permissions.can_review_article(actor, article):
         raise PermissionDenied(_("Only committee staff of the region review stories."))
     if article.status != ArticleStatus.SUBMITTED:
@@ -295,7 +295,7 @@ def article_return(*, article: Article, actor: Any, reason: str) -> Article:
 
 @transaction.atomic
 def article_withdraw(*, article: Article, actor: Any, reason: str = "") -> Article:
-    article = Article.objects.select_for_update().select_related("organization__region", "region").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("organization__region", "region").get(pk=article.pk)
     if not permissions.can_review_article(actor, article):
         raise PermissionDenied(_("Only committee staff of the region withdraw articles."))
     if article.status != ArticleStatus.PUBLISHED:
@@ -382,7 +382,7 @@ HONOR_MOVES = {
 @transaction.atomic
 def honor_decide(*, honor: Honor, actor: Any, action: str, reason: str = "") -> Honor:
     """Reviewed (approve or reject), then published."""
-    honor = Honor.objects.select_for_update().select_related("region").get(pk=honor.pk)
+    honor = Honor.objects.select_for_update(of=("self",)).select_related("region").get(pk=honor.pk)
     if not permissions.can_review_honor(actor, honor):
         raise PermissionDenied(_("Only committee staff of the region review nominations."))
     if action not in HONOR_MOVES:
@@ -408,7 +408,7 @@ def honor_decide(*, honor: Honor, actor: Any, action: str, reason: str = "") -> 
 @transaction.atomic
 def campaign_create(
     *, created_by: Any, title: str, starts_on: dt.date, ends_on: dt.date, title_en: str = "", summary: str = "",
-    summary_en: str = "", projects: Any = (),
+    summary_en: str = "", projects: Any = (), project_ids: Any = (),
 ) -> Campaign:
     if not permissions.can_manage_campaigns(created_by):
         raise PermissionDenied(_("Only city staff run campaigns."))
@@ -419,23 +419,54 @@ def campaign_create(
         errors["ends_on"] = [_("The campaign ends after it starts.")]
     if errors:
         raise ValidationError(errors)
+    chosen = list(projects) or _campaign_projects(project_ids)
     campaign = Campaign.objects.create(
         title=title.strip(), title_en=title_en, summary=summary, summary_en=summary_en,
         starts_on=starts_on, ends_on=ends_on, created_by=created_by,
     )
-    campaign.projects.set(projects)
+    campaign.projects.set(chosen)
     transaction.on_commit(home_invalidate)
     return campaign
 
 
+def _campaign_projects(project_ids: Any) -> list[Any]:
+    from civitas.projects.models import Project
+
+    ids = sorted({int(pk) for pk in project_ids})
+    found = list(Project.objects.filter(pk__in=ids, status__in=PUBLIC_PROJECT_STATUSES))
+    missing = sorted(set(ids) - {p.pk for p in found})
+    if missing:
+        raise ValidationError({"project_ids": [
+            _("These project numbers are not public projects: %(numbers)s") % {"numbers": ", ".join(map(str, missing))}
+        ]})
+    return found
+
+
 @transaction.atomic
-def campaign_set_projects(*, campaign: Campaign, actor: Any, projects: Any) -> Campaign:
+def campaign_update(
+    *, campaign: Campaign, actor: Any, title: str, starts_on: dt.date, ends_on: dt.date, title_en: str = "",
+    summary: str = "", summary_en: str = "", project_ids: Any = (),
+) -> Campaign:
     if not permissions.can_manage_campaigns(actor):
         raise PermissionDenied(_("Only city staff run campaigns."))
+    errors: dict[str, list[str]] = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Give the campaign a title.")]
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = [_("The campaign ends after it starts.")]
+    if errors:
+        raise ValidationError(errors)
+    projects = _campaign_projects(project_ids)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        title=title.strip(), title_en=title_en, summary=summary, summary_en=summary_en, starts_on=starts_on,
+        ends_on=ends_on,
+    )
     campaign.projects.set(projects)
+    campaign.refresh_from_db()
     from civitas.publicity.selectors import campaign_figures_forget
 
     transaction.on_commit(lambda: campaign_figures_forget(campaign.pk))
+    transaction.on_commit(home_invalidate)
     return campaign
 
 

@@ -32,6 +32,8 @@ urlpatterns = [
     path("desk/comments/<int:pk>/<str:action>/", views.comment_moderate, name="comment_moderate"),
     path("desk/words/", views.sensitive_words, name="sensitive_words"),
     path("desk/words/<int:pk>/remove/", views.sensitive_word_remove, name="sensitive_word_remove"),
+    path("desk/campaigns/new/", views.campaign_new, name="campaign_new"),
+    path("desk/campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("desk/honors/", views.honor_review, name="honor_review"),
     path("desk/honors/<int:pk>/decide/", views.honor_decide, name="honor_decide"),
 ]

@@ -23,6 +23,7 @@ from civitas.publicity.cache import home_version
 from civitas.publicity.conf import publicity_setting
 from civitas.publicity.forms import (
     ArticleForm,
+    CampaignForm,
     CommentForm,
     HonorDecisionForm,
     HonorNominationForm,
@@ -490,7 +491,8 @@ def honor_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "publicity/campaign_list.html",
-                  {"page": paginate(request, Campaign.objects.all(), 20), "today": timezone.localdate()})
+                  {"page": paginate(request, Campaign.objects.all(), 20), "today": timezone.localdate(),
+                   "can_manage": permissions.can_manage_campaigns(request.user)})
 
 
 @require_GET
@@ -500,8 +502,49 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "publicity/campaign_detail.html",
         {"campaign": campaign, "figures": selectors.campaign_figures(campaign),
-         "projects": selectors.campaign_projects(campaign)[:30], "today": timezone.localdate()},
+         "projects": selectors.campaign_projects(campaign)[:30], "today": timezone.localdate(),
+         "can_manage": permissions.can_manage_campaigns(request.user)},
     )
+
+
+def _campaign_form_page(request: HttpRequest, form: Any, title: str) -> HttpResponse:
+    return render(request, "core/form.html", {"form": form, "title": title, "submit_label": _("Save")})
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_manage_campaigns(request.user):
+        raise PermissionDenied(_("Only city staff run campaigns."))
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The campaign is saved."))
+            return redirect("publicity:campaign", pk=campaign.pk)
+    return _campaign_form_page(request, form, _("New campaign"))
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_manage_campaigns(request.user):
+        raise PermissionDenied(_("Only city staff run campaigns."))
+    campaign = get_object_or_404(Campaign, pk=pk)
+    initial = {"title": campaign.title, "title_en": campaign.title_en, "summary": campaign.summary,
+               "summary_en": campaign.summary_en, "starts_on": campaign.starts_on, "ends_on": campaign.ends_on,
+               "project_ids": ", ".join(str(i) for i in campaign.projects.values_list("id", flat=True))}
+    form = CampaignForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(campaign=campaign, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The campaign is saved."))
+            return redirect("publicity:campaign", pk=campaign.pk)
+    return _campaign_form_page(request, form, _("Edit: %(title)s") % {"title": campaign.title})
 
 
 @require_GET

@@ -88,3 +88,23 @@ def test_campaign_list_and_current_campaign(cast):
     client = cast.client_for(None)
     with query_budget(4):
         assert "12·5国际志愿者日" in client.get(reverse("publicity:campaigns")).content.decode()
+
+
+def test_city_staff_create_and_edit_a_campaign_on_its_page(cast):
+    project = make_project(cast)
+    draft = make_project(cast, status="draft")
+    client = cast.client_for(cast.city_staff)
+    data = {"title": "国际志愿者日", "starts_on": "2026-12-01", "ends_on": "2026-12-07", "project_ids": f"{project.pk}, {draft.pk}"}
+    refused = client.post(reverse("publicity:campaign_new"), data)
+    assert refused.status_code == 200 and str(draft.pk) in refused.content.decode() and "国际志愿者日" in refused.content.decode()
+    data["project_ids"] = str(project.pk)
+    response = client.post(reverse("publicity:campaign_new"), data)
+    assert response.status_code == 302
+    from civitas.publicity.models import Campaign
+
+    campaign = Campaign.objects.get()
+    assert list(campaign.projects.all()) == [project]
+    client.post(reverse("publicity:campaign_edit", args=[campaign.pk]), {**data, "project_ids": "", "title": "改名"})
+    campaign.refresh_from_db()
+    assert campaign.title == "改名" and not campaign.projects.exists()
+    assert cast.client_for(cast.district_staff).get(reverse("publicity:campaign_new")).status_code == 403

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -83,3 +84,28 @@ def test_home_fragment_is_cached_per_language(cast):
     en = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "注册志愿者" in zh
     assert "registered volunteers" in en
+
+
+def test_cached_home_page_carries_each_visitors_own_csrf_token(cast):
+    from django.test import Client
+
+    from civitas.publicity.views import CSRF_PLACEHOLDER
+
+    make_project(cast, title="缓存页面")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get("/")
+    with query_budget(0):
+        response = second.get("/")
+    html = response.content.decode()
+    assert "缓存页面" in html and CSRF_PLACEHOLDER not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    switched = second.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302
+    assert "registered volunteers" in second.get("/").content.decode()
+
+
+def test_signed_in_home_is_rendered_for_the_person(cast):
+    client = cast.client_for(cast.volunteer)
+    html = client.get("/").content.decode()
+    assert "accounts/logout" in html or "Sign out" in html or "退出" in html
+    assert "/accounts/signup/" not in html.split('<main')[1].split("</section>")[0]

@@ -182,8 +182,10 @@ def model_volunteers(limit: int = 4) -> list[dict[str, Any]]:
         if profile is None:
             continue
         seen.add(honor.volunteer_id)
-        people.append({"profile": profile if profile.is_profile_public else None, "name": profile.public_name,
-                       "honor": honor, "totals": getattr(honor.volunteer, "hours_totals", None)})
+        # A published honor is public; the hours are shown only for those who opted in.
+        public = profile.is_profile_public
+        people.append({"profile": profile if public else None, "name": profile.public_name, "honor": honor,
+                       "totals": getattr(honor.volunteer, "hours_totals", None) if public else None})
     if len(people) < limit:
         top = (
             VolunteerTotals.objects.filter(volunteer__volunteer__is_profile_public=True, total_hours__gt=0)

@@ -30,6 +30,14 @@ def json_ld(data: dict[str, Any]) -> SafeString:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
 
 
+@register.filter
+def project_link(project: Any) -> str:
+    """The project's page: the projects app's when it has one, else its discussion page."""
+    from civitas.publicity.views import project_url
+
+    return project_url(project)
+
+
 @register.inclusion_tag("publicity/honors_for.html")
 def honors_for(target: Any) -> dict[str, Any]:
     return {"honors": selectors.honors_for(target)}

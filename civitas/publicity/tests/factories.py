@@ -55,3 +55,9 @@ def set_totals(volunteer: Any, hours: str, stars: int = 0) -> VolunteerTotals:
         volunteer=volunteer, defaults={"total_hours": Decimal(hours), "star_level": stars}
     )
     return totals
+
+
+def make_volunteer_with_profile(cast: Any, index: int) -> Any:
+    from civitas.conftest import make_volunteer
+
+    return make_volunteer(f"志愿者{index}", f"1370000{index:04d}", cast.city.community_a)

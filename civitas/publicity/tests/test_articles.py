@@ -152,3 +152,13 @@ def test_desk_lists_what_each_writer_may_touch(cast):
     assert "乙队故事" not in html and "全市新闻" not in html
     assert "乙队故事" in cast.client_for(cast.city_staff).get(reverse("publicity:desk")).content.decode()
     assert cast.client_for(cast.volunteer).get(reverse("publicity:desk")).status_code == 403
+
+
+def test_desk_query_budget(cast):
+    for i in range(12):
+        make_article(cast, title=f"稿件{i}", publish=i % 2 == 0)
+    client = cast.client_for(cast.city_staff)
+    client.get(reverse("publicity:desk"))
+    with query_budget(10):
+        html = client.get(reverse("publicity:desk")).content.decode()
+    assert "稿件11" in html

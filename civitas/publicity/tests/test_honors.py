@@ -95,3 +95,25 @@ def test_nominate_and_review_pages(cast):
         reverse("publicity:honor_decide", args=[honor.pk]), {"action": "publish"}).status_code == 404
 
 
+
+
+def test_honor_list_query_budget(cast):
+    from civitas.core.testing import query_budget
+    from civitas.publicity.tests.factories import make_volunteer_with_profile
+
+    for i in range(6):
+        volunteer = make_volunteer_with_profile(cast, i)
+        honor = services.honor_nominate(nominated_by=cast.city_staff, year=_year(), category="volunteer",
+                                        volunteer=volunteer, citation=f"事迹{i}")
+        services.honor_decide(honor=honor, actor=cast.city_staff, action="approve")
+        services.honor_decide(honor=honor, actor=cast.city_staff, action="publish")
+    project = make_project(cast)
+    honor = services.honor_nominate(nominated_by=cast.city_staff, year=_year(), category="project", project=project,
+                                    citation="项目事迹")
+    services.honor_decide(honor=honor, actor=cast.city_staff, action="approve")
+    services.honor_decide(honor=honor, actor=cast.city_staff, action="publish")
+    client = cast.client_for(None)
+    client.get(reverse("publicity:honors"))
+    with query_budget(4):
+        html = client.get(reverse("publicity:honors")).content.decode()
+    assert "事迹5" in html and "项目事迹" in html

@@ -43,8 +43,10 @@ class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def format_value(self, value: Any) -> Any:
-        if hasattr(value, "astimezone"):
-            value = timezone.localtime(value).replace(tzinfo=None)
+        if hasattr(value, "strftime"):
+            # DateTimeField.prepare_value already gives local naive time; be safe with aware.
+            if timezone.is_aware(value):
+                value = timezone.localtime(value).replace(tzinfo=None)
             return value.strftime("%Y-%m-%dT%H:%M")
         return value
 

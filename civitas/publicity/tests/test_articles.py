@@ -162,3 +162,10 @@ def test_desk_query_budget(cast):
     with query_budget(10):
         html = client.get(reverse("publicity:desk")).content.decode()
     assert "稿件11" in html
+
+
+def test_edit_page_shows_the_scheduled_time_in_local_time(cast):
+    when = dt.datetime(2026, 12, 5, 9, 30, tzinfo=timezone.get_current_timezone())
+    article = services.article_create(author=cast.city_staff, title="定时", body="<p>x</p>", publish_at=when)
+    html = cast.client_for(cast.city_staff).get(reverse("publicity:article_edit", args=[article.slug])).content.decode()
+    assert 'value="2026-12-05T09:30"' in html

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from civitas.core.api import ErrorOut, Page, current_user
 from civitas.publicity import selectors, services
+from civitas.publicity.http import client_ip
 from civitas.publicity.models import Article, ArticleKind, Campaign, Comment
 
 router = Router(tags=["publicity"])
@@ -117,9 +118,12 @@ def post_article_comment(request: HttpRequest, slug: str, payload: CommentIn):  
         from django.utils.translation import gettext as _
 
         raise ValidationError({"parent": [_("The comment you reply to is gone.")]})
+    # Only a bearer token names the commenter: a session cookie could be riding a
+    # cross-site post, and this endpoint takes no CSRF token.
+    bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
     comment = services.comment_post(
         article=target, parent=parent, name=payload.name, email=payload.email, text=payload.text,
-        user=current_user(request), ip=request.META.get("REMOTE_ADDR", ""), honeypot=payload.website,
+        user=current_user(request) if bearer else None, ip=client_ip(request), honeypot=payload.website,
     )
     return 201, comment
 

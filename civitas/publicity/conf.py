@@ -13,6 +13,8 @@ DEFAULTS: dict[str, Any] = {
     "COMMENT_RATE_LIMIT": 5,
     "COMMENT_RATE_WINDOW_SECONDS": 600,
     "COMMENT_MAX_LINKS": 2,
+    # Where the visitor's IP address is; behind a proxy, the header the proxy sets.
+    "CLIENT_IP_HEADER": "REMOTE_ADDR",
     # Backstops: the event handlers clear these caches when the figures change.
     "COUNTERS_TTL_SECONDS": 300,
     "HOME_CACHE_TTL_SECONDS": 60,

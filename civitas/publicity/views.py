@@ -36,6 +36,7 @@ from civitas.publicity.forms import (
     ReportForm,
     SensitiveWordForm,
 )
+from civitas.publicity.http import client_ip
 from civitas.publicity.models import (
     Article,
     ArticleKind,
@@ -44,11 +45,6 @@ from civitas.publicity.models import (
     HonorCategory,
     SensitiveWord,
 )
-
-
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or ""
-
 
 # --- Home ---------------------------------------------------------------------------------
 

@@ -81,3 +81,27 @@ def test_escaped_markup_typed_as_text_stays_inert(cast):
     services.comment_moderate(comment=comment, actor=cast.city_staff, action="approve")
     html = cast.client_for(None).get(f"/news/{article.slug}/").content.decode()
     assert "<script>b" not in html
+
+
+def test_api_comment_is_tied_to_a_token_user_never_to_a_session(cast, api_token):
+    article = make_article(cast)
+    session = cast.client_for(cast.volunteer)
+    session.post(f"/api/v1/articles/{article.slug}/comments", {"name": "甲", "email": "a@example.org", "text": "会话"},
+                 content_type="application/json")
+    assert Comment.objects.get(text="会话").user is None
+    cast.client_for(None).post(f"/api/v1/articles/{article.slug}/comments", {"name": "乙", "email": "b@example.org", "text": "令牌"},
+                               content_type="application/json", **api_token(cast.volunteer2))
+    assert Comment.objects.get(text="令牌").user == cast.volunteer2
+
+
+def test_rate_limit_reads_the_configured_proxy_header(cast, settings):
+    settings.PUBLICITY = {"COMMENT_RATE_LIMIT": 1, "CLIENT_IP_HEADER": "HTTP_X_REAL_IP"}
+    article = make_article(cast)
+    client = cast.client_for(None)
+    url = f"/api/v1/articles/{article.slug}/comments"
+    assert client.post(url, {"name": "甲", "email": "a@example.org", "text": "一"}, content_type="application/json",
+                       HTTP_X_REAL_IP="1.1.1.1").status_code == 201
+    assert client.post(url, {"name": "乙", "email": "b@example.org", "text": "二"}, content_type="application/json",
+                       HTTP_X_REAL_IP="2.2.2.2").status_code == 201
+    assert client.post(url, {"name": "丙", "email": "c@example.org", "text": "三"}, content_type="application/json",
+                       HTTP_X_REAL_IP="2.2.2.2").status_code == 429

@@ -73,6 +73,19 @@ class ArticleForm(forms.Form):
         help_text=_("Leave empty to publish at once; a later time schedules it."),
     )
     allow_comments = forms.BooleanField(label=_("Comments open"), required=False, initial=True)
+    project = forms.IntegerField(label=_("Project number"), required=False, min_value=1,
+                                 help_text=_("The project the article is about, if any."))
+
+    def clean_project(self) -> Any:
+        from civitas.projects.models import Project
+
+        number = self.cleaned_data.get("project")
+        if not number:
+            return None
+        project = Project.objects.filter(pk=number).first()
+        if project is None:
+            raise forms.ValidationError(_("No project has this number."))
+        return project
 
     def __init__(self, *args: Any, is_story: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,10 +112,16 @@ class HonorNominationForm(forms.Form):
     citation = forms.CharField(label=_("Citation"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     citation_en = forms.CharField(label=_("English citation"), max_length=2000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
+    on_behalf_of = forms.ModelChoiceField(label=_("Nominating organization"), queryset=None, required=False)  # type: ignore[arg-type]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organizations: Any = None, is_committee: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+        field = self.fields["on_behalf_of"]
+        field.queryset = organizations  # type: ignore[attr-defined]
+        field.required = not is_committee
+        if is_committee:
+            field.help_text = _("Leave empty to nominate as the committee.")
 
 
 class HonorDecisionForm(forms.Form):

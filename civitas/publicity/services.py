@@ -219,6 +219,9 @@ def article_update(*, article: Article, actor: Any, **fields: Any) -> Article:
     errors = _validate_article(
         title=title, body=body, kind=kind, language=language, summary=summary, organization=article.organization
     )
+    project = fields.get("project", article.project)
+    if project is not None and article.organization_id and project.organization_id != article.organization_id:
+        errors["project"] = [_("The project belongs to another organization.")]
     if errors:
         raise ValidationError(errors)
     cover_image = fields.get("cover_image")
@@ -234,8 +237,7 @@ def article_update(*, article: Article, actor: Any, **fields: Any) -> Article:
         article.allow_comments = bool(fields["allow_comments"])
     if "region" in fields and article.organization_id is None:
         article.region = fields["region"]
-    if "project" in fields:
-        article.project = fields["project"]
+    article.project = project
     article.save()
     if cover_image:
         article.cover_image.save(cover_image.name, cover_image, save=True)

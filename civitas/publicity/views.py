@@ -307,7 +307,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {
         "kind": article.kind, "language": article.language, "title": article.title, "summary": article.summary,
         "body": article.body, "tags": ", ".join(t.name for t in article.tags.all()), "region": article.region_id,
-        "publish_at": article.publish_at, "allow_comments": article.allow_comments,
+        "publish_at": article.publish_at, "allow_comments": article.allow_comments, "project": article.project_id,
     }
     form = ArticleForm(request.POST or None, request.FILES or None, initial=initial,
                        is_story=article.organization_id is not None)
@@ -440,17 +440,20 @@ def honor_nominate(request: HttpRequest) -> HttpResponse:
     from civitas.accounts.models import VolunteerProfile
     from civitas.organizations.permissions import staff_roles_by_organization
 
-    staff_of = list(staff_roles_by_organization(request.user).keys())
-    if not staff_of and not permissions.can_publish_directly(request.user):
+    organizations = Organization.objects.filter(
+        pk__in=staff_roles_by_organization(request.user).keys(), status=OrganizationStatus.APPROVED
+    )
+    is_committee = permissions.can_publish_directly(request.user)
+    if not is_committee and not organizations.exists():
         raise PermissionDenied(_("Organization staff and committee staff nominate."))
-    form = HonorNominationForm(request.POST or None)
+    form = HonorNominationForm(request.POST or None, organizations=organizations, is_committee=is_committee)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        nominating = Organization.objects.filter(pk=staff_of[0]).first() if staff_of and not permissions.can_publish_directly(request.user) else None
         try:
             volunteer = None
             if data["volunteer_number"]:
-                profile = VolunteerProfile.objects.select_related("user").filter(volunteer_number=data["volunteer_number"]).first()
+                profile = VolunteerProfile.objects.select_related("user").filter(
+                    volunteer_number=data["volunteer_number"]).first()
                 if profile is None:
                     raise ValidationError({"volunteer_number": [_("No volunteer has this number.")]})
                 volunteer = profile.user
@@ -459,7 +462,7 @@ def honor_nominate(request: HttpRequest) -> HttpResponse:
             services.honor_nominate(
                 nominated_by=request.user, year=data["year"], category=data["category"], citation=data["citation"],
                 citation_en=data["citation_en"], volunteer=volunteer, organization=organization, project=project,
-                community=data["community"], nominating_organization=nominating,
+                community=data["community"], nominating_organization=data["on_behalf_of"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -114,6 +114,18 @@ def test_editor_page_writes_a_draft_and_keeps_text_on_error(cast):
     assert article.is_public
 
 
+def test_story_names_a_project_of_its_own_organization(cast):
+    own, other = make_project(cast), make_project(cast, organization=cast.org_b)
+    client = cast.client_for(cast.organizer_a)
+    url = reverse("publicity:article_new") + f"?organization={cast.org_a.pk}"
+    data = {"language": "zh-hans", "title": "项目故事", "body": "<p>正文</p>", "project": other.pk}
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "项目故事" in refused.content.decode()
+    assert client.post(url, {**data, "project": own.pk}).status_code == 302
+    assert Article.objects.get().project == own
+    assert client.get(reverse("publicity:article_new") + f"?organization={cast.org_b.pk}").status_code == 404
+
+
 def test_cover_must_be_a_real_picture_of_sensible_size(cast):
     fake = SimpleUploadedFile("x.png", b"<script>not a picture</script>", content_type="image/png")
     with pytest.raises(ValidationError):

@@ -76,11 +76,17 @@ def test_nominate_and_review_pages(cast):
     client = cast.client_for(cast.organizer_a)
     response = client.post(reverse("publicity:honor_nominate"), {
         "year": _year(), "category": "volunteer", "volunteer_number": cast.volunteer2.volunteer.volunteer_number,
-        "citation": "热心助人",
+        "citation": "热心助人", "on_behalf_of": cast.org_a.pk,
     })
     assert response.status_code == 302
+    other = client.post(reverse("publicity:honor_nominate"), {
+        "year": _year(), "category": "volunteer", "volunteer_number": cast.volunteer.volunteer.volunteer_number,
+        "citation": "替别人提名", "on_behalf_of": cast.org_b.pk,
+    })
+    assert other.status_code == 200 and "替别人提名" in other.content.decode()
     bad = client.post(reverse("publicity:honor_nominate"), {"year": _year(), "category": "volunteer",
-                                                            "volunteer_number": "NOPE", "citation": "保留这段"})
+                                                            "volunteer_number": "NOPE", "citation": "保留这段",
+                                                            "on_behalf_of": cast.org_a.pk})
     assert "保留这段" in bad.content.decode()
     assert cast.client_for(cast.volunteer).get(reverse("publicity:honor_nominate")).status_code == 403
     staff = cast.client_for(cast.other_district_staff)

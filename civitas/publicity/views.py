@@ -217,7 +217,7 @@ def project_comments(request: HttpRequest, pk: int) -> HttpResponse:
     if comment is None:
         return _project_page(request, project, form, status)
     _comment_posted_message(request, comment)
-    return redirect(reverse("publicity:project_comments", args=[project.pk]) + "#comments")
+    return redirect(project_url(project) + "#comments")
 
 
 def _reporter_key(request: HttpRequest) -> str:
@@ -240,8 +240,8 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return HttpResponse(f'<span class="muted" role="status">{_escape(text)}</span>')
     messages.info(request, text)
-    back = reverse("publicity:article", args=[comment.article.slug]) if comment.article_id else reverse(
-        "publicity:project_comments", args=[comment.project_id])
+    back = reverse("publicity:article", args=[comment.article.slug]) if comment.article_id else project_url(
+        comment.project)
     return redirect(back + "#comments")
 
 

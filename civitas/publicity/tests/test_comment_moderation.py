@@ -99,3 +99,24 @@ def test_moderation_queue_query_budget(cast):
     with query_budget(12):
         response = client.get(reverse("publicity:moderation"))
     assert response.content.decode().count('class="card"') == 15
+
+
+def test_article_and_project_pages_with_many_comments_stay_in_budget(cast):
+    from civitas.publicity.tests.factories import make_project
+
+    story, comments = _visible(cast, 12)
+    for comment in comments[:4]:
+        reply = services.comment_post(article=story, parent=comment, name="回复者", email=comment.email, text=f"回复{comment.pk}")
+        assert reply.is_visible
+    project = make_project(cast)
+    for i in range(8):
+        services.comment_post(project=project, name=f"乙{i}", email=f"r{i}@example.org", text=f"项目评论{i}")
+    client = cast.client_for(None)
+    client.get(reverse("publicity:article", args=[story.slug]))
+    with query_budget(6):
+        html = client.get(reverse("publicity:article", args=[story.slug])).content.decode()
+    assert html.count('class="card comment"') == 16
+    client.get(reverse("publicity:project_comments", args=[project.pk]))
+    with query_budget(6):
+        html = client.get(reverse("publicity:project_comments", args=[project.pk])).content.decode()
+    assert html.count('class="card comment"') == 8

@@ -12,7 +12,7 @@ from civitas.organizations.permissions import (
     is_committee_staff,
     staff_roles_by_organization,
 )
-from civitas.publicity.models import Article, ArticleStatus, Honor
+from civitas.publicity.models import Article, ArticleStatus, Comment, Honor
 
 
 def can_write_articles(user: Any) -> bool:
@@ -49,7 +49,16 @@ def can_view_article(user: Any, article: Article) -> bool:
 
 
 def can_moderate_comments(user: Any) -> bool:
+    """Opens the moderation queue; which comments are in it depends on the region."""
     return is_committee_staff(user)
+
+
+def can_moderate_comment(user: Any, comment: Comment) -> bool:
+    """Committee staff over the region of the article or project commented on."""
+    region = _article_region(comment.article) if comment.article_id else comment.project.region
+    if region is None:
+        return is_city_staff(user)
+    return can_govern_region(user, region)
 
 
 def can_edit_sensitive_words(user: Any) -> bool:

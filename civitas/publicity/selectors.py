@@ -145,8 +145,22 @@ def flatten_thread(top: list[Comment]) -> list[Comment]:
     return out
 
 
-def moderation_queue(*, kind: str = "pending") -> QuerySet[Comment]:
-    queryset = Comment.objects.select_related("article", "project", "parent")
+def moderation_queue(*, user: Any, kind: str = "pending") -> QuerySet[Comment]:
+    """Comments on articles and projects in the region the staff member governs."""
+    from civitas.organizations.permissions import watched_region
+
+    region = watched_region(user)
+    if region is None or not permissions.can_moderate_comments(user):
+        return Comment.objects.none()
+    path = region.path
+    scope = (
+        Q(article__organization__region__path__startswith=path)
+        | Q(article__organization__isnull=True, article__region__path__startswith=path)
+        | Q(project__region__path__startswith=path)
+    )
+    if region.level == RegionLevel.CITY:
+        scope |= Q(article__organization__isnull=True, article__region__isnull=True)
+    queryset = Comment.objects.filter(scope).select_related("article", "project", "parent")
     if kind == "reported":
         queryset = queryset.filter(is_hidden=True)
     elif kind == "all":

@@ -612,9 +612,11 @@ def comment_post(
 @transaction.atomic
 def comment_moderate(*, comment: Comment, actor: Any, action: str, reason: str = "") -> Comment | None:
     """Staff approve (which also clears a hide after reports), reject or delete a comment."""
-    if not permissions.can_moderate_comments(actor):
-        raise PermissionDenied(_("Only committee staff moderate comments."))
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment = Comment.objects.select_for_update(of=("self",)).select_related(
+        "article__organization__region", "article__region", "project__region"
+    ).get(pk=comment.pk)
+    if not permissions.can_moderate_comment(actor, comment):
+        raise PermissionDenied(_("Only committee staff of the region moderate these comments."))
     from_status = comment.status
     if action == "approve":
         was_visible = comment.is_visible

@@ -367,7 +367,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
     if kind not in ("pending", "reported", "all"):
         kind = "pending"
     return render(request, "publicity/moderation.html",
-                  {"page": paginate(request, selectors.moderation_queue(kind=kind), 30), "show": kind})
+                  {"page": paginate(request, selectors.moderation_queue(user=request.user, kind=kind), 30), "show": kind})
 
 
 @login_required
@@ -380,6 +380,8 @@ def comment_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse
                                   reason=request.POST.get("reason", "")[:1000])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        raise Http404 from None
     else:
         messages.success(request, {"approve": _("The comment is published."), "reject": _("The comment is rejected."),
                                    "delete": _("The comment is deleted.")}.get(action, ""))

@@ -138,6 +138,8 @@ def comments_for(context: dict[str, Any], project: Any) -> dict[str, Any]:
         "comment_action": reverse("publicity:project_comments", args=[project.pk]),
         "comments_open": project.status in services.COMMENTABLE_PROJECT_STATUSES,
         "csrf_token": context.get("csrf_token"),
+        # Another app's page: bring the stylesheet that hides the honeypot field.
+        "embedded": True,
     }
 
 

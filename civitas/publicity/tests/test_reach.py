@@ -91,3 +91,13 @@ def test_comments_for_tag_renders_the_reply_form(cast):
     request.user = AnonymousUser()
     html = Template("{% load publicity %}{% comments_for project %}").render(Context({"project": project, "request": request}))
     assert f'action="/discussion/projects/{project.pk}/"' in html and 'name="email"' in html
+
+
+def test_embedded_comments_bring_the_stylesheet_that_hides_the_honeypot(cast):
+    from django.contrib.auth.models import AnonymousUser
+
+    project = make_project(cast)
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    html = Template("{% load publicity %}{% comments_for project %}").render(Context({"project": project, "request": request}))
+    assert "publicity/publicity.css" in html and 'class="hp" aria-hidden="true"' in html

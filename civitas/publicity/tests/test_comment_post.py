@@ -152,3 +152,15 @@ def test_reply_must_be_to_a_visible_comment_on_the_same_item(cast):
     services.comment_moderate(comment=pending, actor=cast.city_staff, action="approve")
     with pytest.raises(ValidationError):
         services.comment_post(article=other, parent=pending, name="乙", email="b@example.org", text="回复")
+
+
+def test_reply_to_a_hidden_comment_on_the_page_says_why_and_keeps_the_text(cast):
+    story = make_article(cast)
+    pending = services.comment_post(article=story, name="甲", email="a@example.org", text="待审")
+    client = cast.client_for(None)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = client.post(reverse("publicity:article_comment", args=[story.slug]),
+                           {"name": "乙", "email": "b@example.org", "text": "我的回复", "parent": pending.pk})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "You can only reply to a published comment on this page." in html and "我的回复" in html

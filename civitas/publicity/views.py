@@ -120,6 +120,7 @@ def _article_page(request: HttpRequest, article: Article, form: CommentForm | No
             "can_edit": permissions.can_edit_article(request.user, article),
             "can_review": permissions.can_review_article(request.user, article),
             "reply_to": reply_to,
+            "public_project_statuses": services.PUBLIC_PROJECT_STATUSES,
         },
         status=status,
     )

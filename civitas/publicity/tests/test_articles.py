@@ -181,3 +181,14 @@ def test_edit_page_shows_the_scheduled_time_in_local_time(cast):
     article = services.article_create(author=cast.city_staff, title="定时", body="<p>x</p>", publish_at=when)
     html = cast.client_for(cast.city_staff).get(reverse("publicity:article_edit", args=[article.slug])).content.decode()
     assert 'value="2026-12-05T09:30"' in html
+
+
+def test_story_links_to_its_public_project_only(cast):
+    project = make_project(cast, title="周末助老")
+    story = services.article_create(author=cast.organizer_a, organization=cast.org_a, project=project,
+                                    title="助老故事", body="<p>x</p>")
+    story = services.article_publish(article=story, actor=cast.district_staff)
+    client = cast.client_for(None)
+    assert "周末助老" in client.get(reverse("publicity:article", args=[story.slug])).content.decode()
+    type(project).objects.filter(pk=project.pk).update(status="draft")
+    assert "周末助老" not in client.get(reverse("publicity:article", args=[story.slug])).content.decode()

@@ -10,6 +10,7 @@ from civitas.notifications.api import router as notifications_router
 from civitas.online.api import router as online_router
 from civitas.organizations.api import router as organizations_router
 from civitas.projects.api import router as projects_router
+from civitas.publicity.api import router as publicity_router
 
 api = NinjaAPI(
     title="Civitas API",
@@ -27,3 +28,4 @@ api.add_router("", organizations_router)
 api.add_router("", notifications_router)
 api.add_router("", online_router)
 api.add_router("", projects_router)
+api.add_router("", publicity_router)

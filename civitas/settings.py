@@ -153,7 +153,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["civitas.accounts.backends.IdentifierBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:me"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "publicity:home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -267,12 +267,22 @@ SEED_STEPS = [
     "civitas.organizations.seed.seed_memberships",
     "civitas.projects.seed.seed_projects",
     "civitas.online.seed.seed_online",
+    "civitas.publicity.seed.seed_publicity",
     "civitas.notifications.seed.seed_notifications",
 ]
 
+
+def _merge_handlers(*tables: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for table in tables:
+        for event, handlers in table.items():
+            merged.setdefault(event, []).extend(handlers)
+    return merged
+
+
 # Domain events (core.events): event name → handlers run after commit. docs/events.md.
 _N = "civitas.notifications.handlers."
-EVENT_HANDLERS: dict[str, list[str]] = {
+NOTIFICATION_HANDLERS: dict[str, list[str]] = {
     "organization.decided": [_N + "on_organization_decided"],
     "membership.decided": [_N + "on_membership_decided"],
     "record.approved": [_N + "on_record_decided"],
@@ -290,6 +300,24 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     "certificate.issued": [_N + "on_certificate_issued"],
     "comment.reply_approved": [_N + "on_comment_reply"],
     "submission.reviewed": [_N + "on_submission_reviewed"],
+}
+PUBLICITY_HANDLERS: dict[str, list[str]] = {
+    "record.approved": ["civitas.publicity.cache.figures_changed"],
+    "organization.decided": ["civitas.publicity.cache.figures_changed"],
+    "project.transitioned": ["civitas.publicity.cache.figures_changed"],
+}
+EVENT_HANDLERS: dict[str, list[str]] = _merge_handlers(NOTIFICATION_HANDLERS, PUBLICITY_HANDLERS)
+
+# The public site: comment moderation and spam limits, cache lifetimes (publicity.conf).
+PUBLICITY = {
+    "COMMENT_REPORTS_TO_HIDE": env.int("COMMENT_REPORTS_TO_HIDE", default=3),
+    "COMMENT_RATE_LIMIT": env.int("COMMENT_RATE_LIMIT", default=5),
+    "COMMENT_RATE_WINDOW_SECONDS": 600,
+    "COMMENT_MAX_LINKS": 2,
+    "CLIENT_IP_HEADER": env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR"),
+    "COUNTERS_TTL_SECONDS": 300,
+    "HOME_CACHE_TTL_SECONDS": 60,
+    "CAMPAIGN_FIGURES_TTL_SECONDS": 300,
 }
 
 LOGGING = {

@@ -17,7 +17,7 @@ urlpatterns = [
     path("notifications/", include("civitas.notifications.urls")),
     path("online/", include("civitas.online.urls")),
     path("projects/", include("civitas.projects.urls")),
-    path("", include("civitas.core.urls")),
+    path("", include("civitas.publicity.urls")),
 ]
 
 if settings.DEBUG:

@@ -232,10 +232,18 @@ SEED_STEPS = [
     "civitas.organizations.seed.seed_organizations",
     "civitas.accounts.seed.seed_people",
     "civitas.organizations.seed.seed_memberships",
+    # Last: it rebuilds the rollups from everything the steps before it made.
+    "civitas.insights.seed.seed_insights",
 ]
 
 # Domain events (core.events): event name → handlers run after commit. docs/events.md.
-EVENT_HANDLERS: dict[str, list[str]] = {}
+EVENT_HANDLERS: dict[str, list[str]] = {
+    "record.approved": ["civitas.insights.handlers.on_record_approved"],
+    "volunteer.registered": ["civitas.insights.handlers.on_volunteer_registered"],
+    "organization.decided": ["civitas.insights.handlers.on_organization_decided"],
+    "membership.decided": ["civitas.insights.handlers.on_membership_decided"],
+    "project.transitioned": ["civitas.insights.handlers.on_project_transitioned"],
+}
 
 LOGGING = {
     "version": 1,

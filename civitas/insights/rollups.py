@@ -246,6 +246,8 @@ def organizations_recount(*, organization_id: int) -> None:
             put(Figures, {"region_id": pk, "organization_id": None}, values)
         for owner in {organization.pk, organization.parent_id} - {None}:
             put(Figures, {"organization_id": owner, "region_id": None}, _organization_counts(approved.filter(parent_id=owner)))
+    # Its first administrator joined at registration, without a membership decision.
+    members_recount(organization_id=organization.pk)
 
 
 def members_recount(*, organization_id: int) -> None:

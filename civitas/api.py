@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from civitas.accounts.api import router as accounts_router
 from civitas.core.api import install_error_handlers
+from civitas.insights.api import router as insights_router
 from civitas.organizations.api import router as organizations_router
 
 api = NinjaAPI(
@@ -21,3 +22,4 @@ install_error_handlers(api)
 
 api.add_router("", accounts_router)
 api.add_router("", organizations_router)
+api.add_router("", insights_router)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("civitas.accounts.urls")),
     path("organizations/", include("civitas.organizations.urls")),
+    path("insights/", include("civitas.insights.urls")),
     path("", include("civitas.core.urls")),
 ]
 

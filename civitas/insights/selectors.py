@@ -30,7 +30,7 @@ from civitas.insights.models import (
 from civitas.organizations.models import Organization, OrganizationStatus, Region
 from civitas.projects.models import ProjectStatus
 
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")
 TWO = Decimal("0.01")
 LAUNCHED = (
     ProjectStatus.APPROVED, ProjectStatus.RECRUITING, ProjectStatus.IN_PROGRESS,

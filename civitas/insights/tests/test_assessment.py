@@ -83,7 +83,7 @@ def test_the_ranking_page_and_breakdown_for_committee_staff(units, small_city):
     ranking = cast.client_for(cast.district_staff).get(reverse("insights:assessment") + "?year=2026")
     detail = cast.client_for(cast.auditor).get(reverse("insights:assessment_detail", kwargs={"organization_pk": hospital.pk, "year": 2026}))
 
-    assert [score.organization_id for score in ranking.context["scores"]][0] == hospital.pk
+    assert next(score.organization_id for score in ranking.context["scores"]) == hospital.pk
     assert detail.status_code == 200
     assert detail.context["total_weight"] == Decimal("100")
     assert cast.client_for(cast.other_district_staff).get(reverse("insights:assessment") + "?year=2026").context["scores"] == []

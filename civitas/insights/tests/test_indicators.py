@@ -22,7 +22,7 @@ def share_indicator(small_city):
 def test_each_district_is_measured_against_the_target(small_city, share_indicator):
     city = small_city.cast.city
 
-    [(indicator, cells)] = selectors.indicator_table([city.district_a, city.district_b])
+    [(_indicator, cells)] = selectors.indicator_table([city.district_a, city.district_b])
 
     by_region = {cell.region.pk: cell for cell in cells}
     assert (by_region[city.district_a.pk].value, by_region[city.district_a.pk].state) == (Decimal("0.20"), "behind")
@@ -34,7 +34,7 @@ def test_a_value_within_a_tenth_of_the_target_is_close(small_city, share_indicat
     services.indicator_save(actor=small_city.cast.city_staff, indicator=share_indicator, **{
         **{f: getattr(share_indicator, f) for f in services.INDICATOR_FIELDS}, "target": Decimal("0.21"),
     })
-    [(indicator, [cell])] = selectors.indicator_table([small_city.cast.city.district_a])
+    [(_indicator, [cell])] = selectors.indicator_table([small_city.cast.city.district_a])
     assert cell.state == "close"
 
 

@@ -174,3 +174,14 @@ def test_rebuild_keeps_dashboard_figures(small_city):
     rollups.rebuild_all()
 
     assert client.get(region_url(cast.city.city)).context["board"].figures == before
+
+
+def test_the_dashboard_speaks_chinese_by_default_and_english_on_request(small_city):
+    cast = small_city.cast
+    client = cast.client_for(cast.district_staff)
+
+    chinese = client.get(region_url(cast.city.district_a)).content.decode()
+    english = client.get(region_url(cast.city.district_a), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "注册志愿者" in chinese and "活跃志愿者（近12个月）" in chinese
+    assert "Registered volunteers" in english

@@ -13,8 +13,10 @@ from civitas.insights import rollups, tasks
 
 def on_record_approved(*, event: str, record_id: int, **payload: Any) -> None:
     # The record itself is not needed: catching up takes in every approved entry past
-    # the watermark, this one included, exactly once.
-    rollups.ledger_catch_up()
+    # the watermark, this one included, exactly once. A backlog (entries imported in
+    # bulk) is left to the task queue rather than to the request that approved one entry.
+    if rollups.ledger_catch_up(max_batches=1) >= rollups.BATCH:
+        tasks.catch_up_ledger.enqueue()
 
 
 def on_volunteer_registered(*, event: str, user_id: int, **payload: Any) -> None:

@@ -105,8 +105,9 @@ def put(model: type, keys: dict[str, Any], values: dict[str, Any]) -> None:
 # --- Hours -----------------------------------------------------------------------------
 
 
-def ledger_catch_up(batch: int = BATCH) -> int:
-    """Take in approved entries past the watermark; answers how many."""
+def ledger_catch_up(batch: int = BATCH, max_batches: int | None = None) -> int:
+    """Take in approved entries past the watermark (all, or at most ``max_batches``
+    batches); answers how many."""
     from civitas.ledger.models import RecordStatus, ServiceRecord
 
     LedgerWatermark.objects.get_or_create(pk=1)
@@ -131,6 +132,10 @@ def ledger_catch_up(batch: int = BATCH) -> int:
             taken += len(rows)
         if len(rows) < batch:
             return taken
+        if max_batches is not None:
+            max_batches -= 1
+            if max_batches <= 0:
+                return taken
 
 
 def _take_in(rows: list[dict[str, Any]]) -> None:

@@ -96,6 +96,7 @@ def dashboard(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "chart_data": _chart_data(board),
             "indicators": indicators,
             "hourly_value": settings.CIVITAS["HOURLY_SOCIAL_VALUE"],
+            "can_export_interchange": permissions.can_export_interchange(request.user),
         },
     )
 

@@ -107,3 +107,18 @@ def test_a_pending_record_is_not_counted(small_city):
     org_b = selectors.scope_bundle(selectors.Scope("organization", organization=small_city.cast.org_b))
 
     assert org_b.records == 1
+
+
+def test_a_backlog_of_entries_is_taken_in_batch_by_batch(small_city):
+    # as if the four entries had been imported in bulk, without events
+    rollups.Figures.objects.all().delete()
+    rollups.MonthFigures.objects.all().delete()
+    rollups.LastService.objects.all().delete()
+    rollups.LedgerWatermark.objects.update(last_sequence=0)
+
+    first = rollups.ledger_catch_up(batch=1, max_batches=1)
+    rest = rollups.ledger_catch_up(batch=3)
+
+    assert (first, rest) == (1, 3)
+    assert selectors.scope_bundle(region_scope(small_city.cast.city.city)).total_hours == Decimal("10.50")
+    assert selectors.scope_bundle(region_scope(small_city.cast.city.city)).active_12m == 2

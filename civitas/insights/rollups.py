@@ -349,22 +349,32 @@ def rebuild_all() -> dict[str, int]:
         for row in by_month.values("organization_id", "month", "source").annotate(h=Sum("hours"), n=Count("pk")):
             add_hours(("organization", row["organization_id"]), month_of(row["month"]), row)
 
-        homes = dict(VolunteerProfile.objects.values_list("user_id", "home_community_id"))
-        last_rows: list[LastService] = []
+        # The latest service per volunteer (and per volunteer and organization) is streamed,
+        # not held: at city scale these are millions of rows.
+        LastService.objects.all().delete()
+        last_count = 0
         positive = approved.filter(hours__gt=0).order_by()
-        for volunteer, last in positive.values_list("volunteer_id").annotate(last=Max("started_at")):
-            month = month_of(last)
-            home = homes.get(volunteer)
-            region = home if home in regions else root
-            last_rows.append(LastService(volunteer_id=volunteer, region_id=region, month=month))
-            for pk in up(home):
-                months[(("region", pk), month)]["active_volunteers"] += 1
-        for volunteer, organization, last in positive.values_list("volunteer_id", "organization_id").annotate(
+        overall = positive.values_list("volunteer_id", "volunteer__volunteer__home_community_id").annotate(
             last=Max("started_at")
-        ):
-            month = month_of(last)
-            last_rows.append(LastService(volunteer_id=volunteer, organization_id=organization, month=month))
-            months[(("organization", organization), month)]["active_volunteers"] += 1
+        )
+        for chunk in _chunks(overall.iterator(chunk_size=10_000), 5000):
+            rows = []
+            for volunteer, home, last in chunk:
+                month = month_of(last)
+                rows.append(LastService(volunteer_id=volunteer, region_id=home if home in regions else root, month=month))
+                for pk in up(home):
+                    months[(("region", pk), month)]["active_volunteers"] += 1
+            LastService.objects.bulk_create(rows)
+            last_count += len(rows)
+        per_organization = positive.values_list("volunteer_id", "organization_id").annotate(last=Max("started_at"))
+        for chunk in _chunks(per_organization.iterator(chunk_size=10_000), 5000):
+            rows = []
+            for volunteer, organization, last in chunk:
+                month = month_of(last)
+                rows.append(LastService(volunteer_id=volunteer, organization_id=organization, month=month))
+                months[(("organization", organization), month)]["active_volunteers"] += 1
+            LastService.objects.bulk_create(rows)
+            last_count += len(rows)
 
         for home, created, count in (
             VolunteerProfile.objects.annotate(month=TruncMonth("created_at"))
@@ -422,7 +432,7 @@ def rebuild_all() -> dict[str, int]:
                 funding[(scope, row["source"])]["received"] += row["r"]
                 funding[(scope, row["source"])]["spent"] += row["s"]
 
-        for model in (Figures, MonthFigures, ProjectTally, FundingTally, LastService):
+        for model in (Figures, MonthFigures, ProjectTally, FundingTally):
             model.objects.all().delete()
         Figures.objects.bulk_create(
             (Figures(**_scope_filter(scope), **values) for scope, values in figures.items()), batch_size=2000
@@ -442,7 +452,6 @@ def rebuild_all() -> dict[str, int]:
             (FundingTally(**_scope_filter(scope), source=source, **values) for (scope, source), values in funding.items()),
             batch_size=2000,
         )
-        LastService.objects.bulk_create(last_rows, batch_size=5000)
         watermark.last_sequence = last_sequence
         watermark.updated_at = timezone.now()
         watermark.save(update_fields=["last_sequence", "updated_at"])
@@ -451,8 +460,19 @@ def rebuild_all() -> dict[str, int]:
         "months": len(months),
         "project_tallies": len(tallies),
         "funding": len(funding),
-        "last_service": len(last_rows),
+        "last_service": last_count,
     }
+
+
+def _chunks(items: Any, size: int) -> Any:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def snapshot() -> dict[str, Any]:

@@ -37,7 +37,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civitas.settings")
 # Plain static files and tasks run at once: the bench measures queries, not the worker.
 os.environ.setdefault("CIVITAS_TESTING", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -61,7 +61,7 @@ def timed(label: str, function, runs: int) -> dict[str, float]:  # type: ignore[
         function()
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
-    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
     result = {"p50": statistics.median(samples), "p95": p95, "runs": runs}
     print(f"  {label}: p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms ({runs} runs)", flush=True)
     return result
@@ -93,7 +93,7 @@ def build(scale: Scale, records: int) -> None:
                                        date_joined, email, mobile, mobile_digest, language)
             SELECT '!', false, 'bench' || g, '', '', false, true, now(), NULL, '', NULL, 'zh-hans'
             FROM generate_series(1, {scale.volunteers}) AS g
-            """  # noqa: S608 (numbers only)
+            """
         )
         cursor.execute("CREATE TEMP TABLE bench_communities AS SELECT row_number() OVER (ORDER BY id) AS rn, id "
                        "FROM organizations_region WHERE level = 'community'")
@@ -113,7 +113,7 @@ def build(scale: Scale, records: int) -> None:
                    now() - ((u.id * 7919) % (5 * 365 * 24)) * interval '1 hour', c.id, u.id
             FROM accounts_user u JOIN bench_communities c ON c.rn = (u.id * 104729) % {communities} + 1
             WHERE u.username LIKE 'bench%' AND u.username <> 'bench-city-staff'
-            """  # noqa: S608 (numbers only)
+            """
         )
         print(f"  ✓ people ({time.monotonic() - started:.0f}s)", flush=True)
         cursor.execute(
@@ -155,7 +155,7 @@ def build(scale: Scale, records: int) -> None:
                 -- each volunteer serves with at most three organizations
                 JOIN bench_organizations o
                   ON o.rn = (v.user_id * 15485863 + (g % 3) * 7919) % {organizations} + 1
-                """  # noqa: S608 (numbers only)
+                """
             )
             print(f"  records {last:,}/{records:,} ({time.monotonic() - started:.0f}s)", flush=True)
         cursor.execute("ANALYZE")

@@ -83,7 +83,9 @@ def dashboard(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         table.xlsx_url = f"{reverse(f'insights:{kind}_export_xlsx', kwargs={'pk': pk, 'table': table.name})}?year={year}"
     indicators = []
     if not scope.is_organization:
-        indicators = selectors.indicator_table([scope.region])  # type: ignore[list-item]
+        indicators = selectors.indicator_table(
+            [scope.region], figures={scope.pk: board.figures}  # type: ignore[list-item]
+        )
     return render(
         request,
         "insights/dashboard.html",

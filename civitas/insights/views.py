@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -81,6 +82,17 @@ def dashboard(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     for table in tables:
         table.csv_url = f"{reverse(f'insights:{kind}_export_csv', kwargs={'pk': pk, 'table': table.name})}?year={year}"
         table.xlsx_url = f"{reverse(f'insights:{kind}_export_xlsx', kwargs={'pk': pk, 'table': table.name})}?year={year}"
+    projects = []
+    if scope.is_organization:
+        # One organization's latest projects with their money: a small, bounded read.
+        projects = list(
+            Project.objects.filter(organization=scope.organization)
+            .select_related("organization", "region")
+            .annotate(budgeted=Sum("funding__budgeted"), received=Sum("funding__received"), spent=Sum("funding__spent"))
+            .order_by("-created_at")[:20]
+        )
+        for project in projects:
+            project.can_edit_funding = permissions.can_edit_funding(request.user, project)
     indicators = []
     if not scope.is_organization:
         indicators = selectors.indicator_table(
@@ -94,6 +106,7 @@ def dashboard(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "scope": scope,
             "kind": kind,
             "tables": tables,
+            "projects": projects,
             "report_url": f"{reverse(f'insights:{kind}_report', kwargs={'pk': pk})}?year={year}",
             "chart_data": _chart_data(board),
             "indicators": indicators,

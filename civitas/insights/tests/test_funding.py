@@ -73,3 +73,15 @@ def test_the_funding_page(small_city, project):
     assert invalid.status_code == 200 and invalid.context["form"].errors
     assert cast.client_for(cast.organizer_b).get(url).status_code == 404
     assert project.funding.get().spent == Decimal("80")
+
+
+def test_the_organization_dashboard_lists_its_projects_with_their_money(small_city, project):
+    cast = small_city.cast
+    services.funding_set(actor=cast.organizer_a, project=project, source="unit",
+                         budgeted=Decimal("10"), received=Decimal("8"), spent=Decimal("5"))
+
+    response = cast.client_for(cast.organizer_a).get(reverse("insights:organization_dashboard", kwargs={"pk": cast.org_a.pk}))
+
+    [row] = response.context["projects"]
+    assert (row.spent, row.can_edit_funding) == (Decimal("5"), True)
+    assert reverse("insights:project_funding", kwargs={"project_pk": project.pk}) in response.content.decode()

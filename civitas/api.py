@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from civitas.accounts.api import router as accounts_router
 from civitas.core.api import install_error_handlers
+from civitas.insights.api import router as insights_router
 from civitas.notifications.api import router as notifications_router
 from civitas.online.api import router as online_router
 from civitas.organizations.api import router as organizations_router
@@ -29,3 +30,4 @@ api.add_router("", notifications_router)
 api.add_router("", online_router)
 api.add_router("", projects_router)
 api.add_router("", publicity_router)
+api.add_router("", insights_router)

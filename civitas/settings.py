@@ -269,44 +269,14 @@ SEED_STEPS = [
     "civitas.online.seed.seed_online",
     "civitas.publicity.seed.seed_publicity",
     "civitas.notifications.seed.seed_notifications",
+    # Last: it rebuilds the rollups from everything the steps before it made.
+    "civitas.insights.seed.seed_insights",
 ]
 
 
-def _merge_handlers(*tables: dict[str, list[str]]) -> dict[str, list[str]]:
-    merged: dict[str, list[str]] = {}
-    for table in tables:
-        for event, handlers in table.items():
-            merged.setdefault(event, []).extend(handlers)
-    return merged
-
-
-# Domain events (core.events): event name → handlers run after commit. docs/events.md.
-_N = "civitas.notifications.handlers."
-NOTIFICATION_HANDLERS: dict[str, list[str]] = {
-    "organization.decided": [_N + "on_organization_decided"],
-    "membership.decided": [_N + "on_membership_decided"],
-    "record.approved": [_N + "on_record_decided"],
-    "record.rejected": [_N + "on_record_decided"],
-    "star_level.reached": [_N + "on_star_level"],
-    "project.transitioned": [_N + "on_project_transitioned"],
-    **{
-        name: [_N + "on_signup"]
-        for name in (
-            "signup.confirmed", "signup.pending", "signup.waitlisted", "signup.promoted",
-            "signup.offered", "signup.rejected", "signup.cancelled_by_organizer",
-        )
-    },
-    "shift.cancelled": [_N + "on_shift_cancelled"],
-    "certificate.issued": [_N + "on_certificate_issued"],
-    "comment.reply_approved": [_N + "on_comment_reply"],
-    "submission.reviewed": [_N + "on_submission_reviewed"],
-}
-PUBLICITY_HANDLERS: dict[str, list[str]] = {
-    "record.approved": ["civitas.publicity.cache.figures_changed"],
-    "organization.decided": ["civitas.publicity.cache.figures_changed"],
-    "project.transitioned": ["civitas.publicity.cache.figures_changed"],
-}
-EVENT_HANDLERS: dict[str, list[str]] = _merge_handlers(NOTIFICATION_HANDLERS, PUBLICITY_HANDLERS)
+# Domain events (core.events): each app lists the events it handles as ``event_handlers``
+# on its AppConfig; a deployment may add handlers of its own here. docs/events.md.
+EVENT_HANDLERS: dict[str, list[str]] = {}
 
 # The public site: comment moderation and spam limits, cache lifetimes (publicity.conf).
 PUBLICITY = {

@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("civitas.notifications.urls")),
     path("online/", include("civitas.online.urls")),
     path("projects/", include("civitas.projects.urls")),
+    path("insights/", include("civitas.insights.urls")),
     path("", include("civitas.publicity.urls")),
 ]
 

@@ -27,6 +27,7 @@ from civitas.accounts.models import (
     VolunteerProfile,
 )
 from civitas.core import crypto
+from civitas.core.events import publish
 from civitas.core.identity import age_on, normalize_mobile, parse_resident_id
 
 
@@ -277,6 +278,7 @@ def volunteer_register(
         raise ValidationError({"mobile": [_("This person is already registered.")]}) from None
     if skills:
         profile.skills.set(skills)
+    publish("volunteer.registered", user_id=user.pk)
     return user
 
 

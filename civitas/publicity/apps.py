@@ -21,3 +21,8 @@ class PublicityConfig(AppConfig):
         NavItem("publicity:honors", _("Honors"), order=45),
         NavItem("publicity:desk", _("Editing desk"), order=85, visible=_writes),
     ]
+    # The home page's impact counters are cleared when the figures behind them change.
+    event_handlers = {
+        name: ["civitas.publicity.cache.figures_changed"]
+        for name in ("record.approved", "organization.decided", "project.transitioned")
+    }

@@ -7,10 +7,10 @@ import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from civitas.core.events import handler_names
 from civitas.notifications import handlers
 from civitas.notifications.models import Kind, Message, Reminder, ReminderStatus
 from civitas.notifications.tests.conftest import make_project, make_shift, make_signup
@@ -18,7 +18,7 @@ from civitas.organizations import services as organizations
 
 
 def fire(event, **payload):
-    for dotted in settings.EVENT_HANDLERS[event]:
+    for dotted in handler_names(event):
         import_string(dotted)(event=event, **payload)
 
 
@@ -33,7 +33,7 @@ def test_every_planned_and_published_event_has_a_handler():
         "signup.cancelled_by_organizer", "shift.cancelled", "certificate.issued", "comment.reply_approved",
         "submission.reviewed",
     ):
-        assert all(import_string(d) for d in settings.EVENT_HANDLERS[event]), event
+        assert all(import_string(d) for d in handler_names(event)), event
 
 
 def test_waitlisted_promoted_and_offered(cast):

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from civitas.core.events import handler_names
 from civitas.core.testing import query_budget
 from civitas.publicity import selectors
 from civitas.publicity.cache import figures_changed
@@ -47,7 +48,7 @@ def test_counters_are_cached_until_a_figure_changes(cast):
 
 def test_settings_subscribe_invalidation_to_the_figure_events(settings):
     for event in ("record.approved", "organization.decided", "project.transitioned"):
-        assert "civitas.publicity.cache.figures_changed" in settings.EVENT_HANDLERS[event]
+        assert "civitas.publicity.cache.figures_changed" in handler_names(event)
 
 
 def test_home_shows_counters_projects_news_campaign_and_model_volunteers(cast):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -41,3 +42,19 @@ class IdentifierBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes in front of IdentifierBackend.
+
+    Axes needs the request to know who is trying; a call without one (a management
+    command, ``Client.login`` in tests) has no address to lock, so it is passed on to
+    the next backend unchanged.
+    """
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

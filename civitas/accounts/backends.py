@@ -58,3 +58,17 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The name axes counts failures under: the account's username when the identifier
+    names one, so typing the mobile, then the email, then the username adds up to one
+    count; otherwise the identifier as typed (folded to lower case)."""
+    identifier = ""
+    if credentials:
+        identifier = credentials.get("username") or ""
+    elif request is not None:
+        identifier = request.POST.get("username", "")
+    identifier = str(identifier).strip()
+    user = find_user_by_identifier(identifier) if identifier else None
+    return user.username.lower() if user is not None else identifier.lower()

@@ -96,7 +96,7 @@ def test_registration_page_and_api_are_rate_limited(db):
 
 @pytest.mark.parametrize("age_seconds", [60 * 60 * 12])
 def test_session_expires_after_idle_time(settings, age_seconds):
-    assert settings.SESSION_COOKIE_AGE == age_seconds
+    assert age_seconds == settings.SESSION_COOKIE_AGE
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
 
 

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from civitas import permission_matrix
@@ -70,7 +69,7 @@ def test_every_entry_names_a_url():
 def _url(key: str, route: str, case: Case, scene: dict[str, Any]) -> str:
     params = {**(ADMIN_PARAMS if key.startswith("admin") else {}), **case.params}
     values = {name: scene.get(value, value) if isinstance(value, str) else value for name, value in params.items()}
-    if not key.startswith("admin/") and ":" in key or key in {"healthz", "set_language"}:
+    if (not key.startswith("admin/") and ":" in key) or key in {"healthz", "set_language"}:
         needed = set(re.findall(r"<(?:\w+:)?(\w+)>", route)) | set(re.findall(r"\(\?P<(\w+)>", route))
         return reverse(key, kwargs={k: v for k, v in values.items() if k in needed} or None)
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)

@@ -56,5 +56,5 @@ def test_documents_accept_pdf_but_not_html():
 
 
 def test_upload_validator_deconstructs_for_migrations():
-    path, args, kwargs = UploadValidator(kinds=("pdf",), max_bytes=10).deconstruct()
+    path, _args, kwargs = UploadValidator(kinds=("pdf",), max_bytes=10).deconstruct()
     assert path == "civitas.core.uploads.UploadValidator" and kwargs["kinds"] == ("pdf",)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,6 +81,7 @@ COMMON_ERRORS = {
     "401": "Sign in first: send Authorization: Bearer <token>.",
     "422": "Some fields are not valid.",
     "429": "Too many requests; wait and try again.",
+    "503": "The database is briefly unavailable; nothing was saved, send the request again.",
 }
 
 
@@ -99,7 +101,7 @@ def declare_common_errors(api: NinjaAPI) -> None:
             for operation in path_item.values():
                 if not isinstance(operation, dict) or "responses" not in operation:
                     continue
-                codes = ["429"]
+                codes = ["429", "503"]
                 if operation.get("parameters") or operation.get("requestBody"):
                     codes.append("422")
                 if operation.get("requestBody"):
@@ -147,6 +149,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return error_response(api, request, 401, "unauthenticated", _("Sign in first: send Authorization: Bearer <token>."))
+
+    @api.exception_handler(OperationalError)
+    def database_unavailable(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+        # The transaction was rolled back, so the client can safely send the same request again.
+        response = error_response(api, request, 503, "unavailable",
+                                  _("The service is briefly unavailable. Nothing was saved; please try again."))
+        response["Retry-After"] = "5"
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

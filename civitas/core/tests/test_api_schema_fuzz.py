@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from civitas.wsgi import application
 
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 8
 
 
 @pytest.fixture

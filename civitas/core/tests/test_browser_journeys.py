@@ -144,7 +144,7 @@ def test_register_join_and_approve(transactional_db, cast, live_server, browser,
     journey.go(page, f"/organizations/{cast.org_a.pk}/")
     page.locator(f"form[action$='/organizations/{cast.org_a.pk}/join/'] button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.locator(f"form[action*='/memberships/']").count() == 1
+    assert page.locator("form[action*='/memberships/']").count() == 1
     journey.shot(page, "applied")
 
     # The new volunteer proposes an organization for the committee to approve.

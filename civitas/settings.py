@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "civitas.accounts.twofactor.StaffTwoFactorMiddleware",
+    "civitas.core.middleware.DatabaseUnavailableMiddleware",
     # Last, so that a locked-out sign-in answers with axes' 429 page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -50,3 +50,14 @@ def test_dropped_database_during_decision_rolls_back_every_write(cast):
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.APPROVED
     assert Organization.objects.get(pk=cast.org_a.pk).member_count == members_before + 1
+
+
+def test_dropped_database_on_a_page_answers_503_and_retry_succeeds(cast):
+    client = cast.client_for(cast.volunteer2)
+    url = f"/organizations/{cast.org_a.pk}/join/"
+    with mock.patch.object(Membership.objects, "create", side_effect=OperationalError("connection lost")):
+        response = client.post(url, {"note": ""})
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert not Membership.objects.filter(user=cast.volunteer2, organization=cast.org_a).exists()
+    assert client.post(url, {"note": ""}).status_code == 302
+    assert Membership.objects.filter(user=cast.volunteer2, organization=cast.org_a).count() == 1

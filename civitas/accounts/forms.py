@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from civitas.accounts.models import DayPart, Gender, IdType, ServiceCategory, Skill, Weekday
 from civitas.core.text import localized
 from civitas.organizations.selectors import communities
 
-AVAILABILITY_CHOICES = [(f"{day}:{part}", f"{day_label} · {part_label}") for day, day_label in Weekday.choices for part, part_label in DayPart.choices]
+# format_lazy keeps the labels translatable: an f-string here would freeze them in
+# whatever language was active when the module was imported.
+AVAILABILITY_CHOICES = [(f"{day}:{part}", format_lazy("{} · {}", day_label, part_label)) for day, day_label in Weekday.choices for part, part_label in DayPart.choices]
 
 
 class CommunityChoiceField(forms.ModelChoiceField):

@@ -242,9 +242,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Civitas <no-reply@ci
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-# A session lasts half a day of idleness: every request renews it.
+# A session ends half a day after sign-in. Not renewed on every request: that would
+# cost a write per page view.
 SESSION_COOKIE_AGE = SESSION_COOKIE_AGE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 CSRF_COOKIE_SAMESITE = "Lax"

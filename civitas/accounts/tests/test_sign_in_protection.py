@@ -1,6 +1,5 @@
 """Brute-force lockout (django-axes) and rate limits on sign-in and registration."""
 
-import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 

@@ -165,6 +165,11 @@ def test_register_join_and_approve(transactional_db, cast, live_server, browser,
     journey.go(organizer, f"/organizations/{cast.org_a.pk}/members/?status=applied")
     journey.shot(organizer, "members-waiting")
     row = organizer.locator("tr", has_text="张三")
+    # "Show full number" swaps the numbers in with htmx (and writes an audit entry).
+    row.locator("form[action*='/personal-data/'] button").click()
+    row.locator(".personal-data").wait_for()
+    assert mobile in row.inner_text() and good_id in row.inner_text()
+    journey.shot(organizer, "full-number")
     row.locator("button[name=approve][value='1']").click()
     organizer.wait_for_load_state()
     journey.shot(organizer, "member-approved")
@@ -186,4 +191,7 @@ def test_register_join_and_approve(transactional_db, cast, live_server, browser,
     assert Membership.objects.filter(organization=cast.org_a, user__volunteer__real_name="张三",
                                      status="approved").exists()
     assert Organization.objects.get(name=f"新社区服务队 {window} {language}").status == "approved"
+    from civitas.accounts.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="personal_data.view", actor=cast.organizer_a).exists()
     assert not journey.problems, "\n".join(journey.problems)

@@ -115,3 +115,8 @@ def test_password_change_page_checks_the_rules(cast):
     assert ok.status_code == 302
     cast.volunteer.refresh_from_db()
     assert cast.volunteer.check_password("a-much-better-pass")
+
+
+def test_test_client_login_still_works_without_a_request(cast):
+    # Client.login calls authenticate() without a request; the lockout backend steps aside.
+    assert Client().login(username="13900000001", password=PASSWORD)

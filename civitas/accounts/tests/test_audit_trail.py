@@ -125,3 +125,16 @@ def test_members_page_offers_show_full_number_to_staff(cast):
     response = cast.client_for(cast.organizer_a).get(reverse("organizations:members", args=[cast.org_a.pk]))
     assert reverse("accounts:personal_data", args=[cast.volunteer.pk]) in response.content.decode()
     assert "110101199003074514" not in response.content.decode()
+
+
+def test_the_database_refuses_to_change_an_entry(cast):
+    from django.db import DatabaseError, connection, transaction
+
+    entry = AuditEntry.objects.first()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET action = 'forged' WHERE id = %s", [entry.pk])
+    assert AuditEntry.objects.get(pk=entry.pk).action == entry.action
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [entry.pk])
+        assert AuditEntry.objects.filter(pk=entry.pk).exists()

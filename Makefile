@@ -9,7 +9,7 @@ WORKERS ?= 3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/civitas
 export DJANGO_SETTINGS_MODULE := civitas.settings
 
-.PHONY: help setup run serve worker test test-postgres test-browser lint format typecheck migrations-check seed bench messages assets clean
+.PHONY: help setup run serve worker test test-postgres test-browser backup lint format typecheck migrations-check seed bench messages assets clean
 
 help:
 	@echo "make run            set up, migrate, seed the demo city once, serve on http://127.0.0.1:$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL) unless DATABASE_URL is set)"
 	@echo "make test-browser   Playwright journeys in headless Chromium"
 	@echo "make lint           ruff, the missing-migrations check"
+	@echo "make backup         back up the database to var/backups (manage.py restore puts one back)"
 	@echo "make seed SCALE=small   build a city of that size in an empty database"
 	@echo "make bench SCALE=medium DB=sqlite   the benchmark suite (bench/)"
 
@@ -52,9 +53,14 @@ test-postgres: setup
 	@DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(PY) -m civitas.core.wait_for_database
 	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -m "not browser" -n 2 --create-db $(PYTEST_ARGS)
 
+# Screenshots of every step are kept in var/screenshots as the run's artifacts.
 test-browser: setup
 	@$(PY) -m civitas.core.browser_check
-	$(BIN)/pytest -m browser -p no:xdist $(PYTEST_ARGS)
+	@mkdir -p var/screenshots
+	$(BIN)/pytest -m browser -p no:xdist --create-db $(PYTEST_ARGS)
+
+backup: setup
+	$(PY) manage.py backup
 
 lint: setup
 	$(BIN)/ruff check .

@@ -148,3 +148,12 @@ def api_token():  # type: ignore[no-untyped-def]
         return {"HTTP_AUTHORIZATION": f"Bearer {accounts.api_token_issue(user=user)}"}
 
     return issue
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    """Rate-limit counters and cached figures live in the cache: start every test empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -7,6 +7,7 @@ DATABASE_URL (PostgreSQL), CACHE_URL (Redis) and EMAIL_URL. See docs/deploy.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -47,6 +48,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_htmx",
+    "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "civitas.core",
@@ -63,15 +69,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "civitas.accounts.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "civitas.accounts.twofactor.StaffTwoFactorMiddleware",
+    "civitas.core.middleware.DatabaseUnavailableMiddleware",
+    # Last, so that a locked-out sign-in answers with axes' 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "civitas.urls"
@@ -150,7 +163,9 @@ if TASKS_BACKEND == "django_tasks_rq.RQBackend":
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["civitas.accounts.backends.IdentifierBackend"]
+# Axes first: it refuses a locked-out sign-in before any password is checked, on the
+# sign-in page and on POST /api/v1/auth/token alike (both call authenticate()).
+AUTHENTICATION_BACKENDS = ["civitas.accounts.backends.LockoutBackend", "civitas.accounts.backends.IdentifierBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:me"
 LOGOUT_REDIRECT_URL = "publicity:home"
@@ -166,6 +181,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+SESSION_COOKIE_AGE_SECONDS = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+
+# Brute-force lockout (django-axes): five wrong passwords for one sign-in name from one
+# address lock that pair for 15 minutes; the per-address rate limit below caps spraying
+# many names from one address.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "civitas.accounts.backends.lockout_username"
+AXES_LOCKOUT_CALLABLE = "civitas.accounts.views.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if IS_PRODUCTION else 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if IS_PRODUCTION else ["REMOTE_ADDR"]
+
+# Two-factor sign-in (TOTP). Committee staff, auditors and organization staff must use it
+# in production; everyone may. Off by default elsewhere so the demo stays easy.
+REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=IS_PRODUCTION)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Civitas")
+
+# Rate limits (civitas.core.ratelimit): a fixed window in the shared cache.
+RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
+RATELIMIT_TRUST_FORWARDED_FOR = IS_PRODUCTION
+RATE_LIMITS = {
+    # scope: (requests, seconds) per client address
+    "signin": (20, 300),
+    "register": (10, 3600),
+    "token": (20, 300),
+    "signup": (30, 3600),
+    "comment": (5, 600),
+}
 
 # --- Internationalization ------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -223,8 +273,15 @@ NOTIFICATIONS = {
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# A session ends half a day after sign-in. Not renewed on every request: that would
+# cost a write per page view.
+SESSION_COOKIE_AGE = SESSION_COOKIE_AGE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -236,6 +293,8 @@ if IS_PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Personal data (ID numbers, phones) is encrypted at rest. Production sets its own key;
 # the derived development key keeps the embedded default working out of the box.
@@ -257,6 +316,33 @@ CIVITAS = {
     "DEMO_PASSWORD": "civitas-demo",
     # How long a waitlisted volunteer has to take an offered place (shifts in offer mode).
     "WAITLIST_OFFER_HOURS": env.int("WAITLIST_OFFER_HOURS", default=12),
+}
+
+# Content Security Policy (django-csp 4). Scripts and styles come from Civitas itself;
+# style attributes stay allowed (templates use a few), <style> and inline scripts do not.
+# Map tiles are the one outside host, named by MAP_TILE_URL.
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *filter(None, [_origin(CIVITAS["MAP_TILE_URL"])])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
 }
 
 # The seed command runs these in order; each later issue appends its own step.

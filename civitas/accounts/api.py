@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from civitas.accounts import services
+from civitas.accounts import services, twofactor
 from civitas.accounts.models import Skill, User
 from civitas.core.api import ErrorOut, token_auth
+from civitas.core.ratelimit import check_rate
 from civitas.organizations.models import Region
 
 router = Router(tags=["accounts"])
@@ -18,17 +19,31 @@ router = Router(tags=["accounts"])
 class TokenIn(Schema):
     username: str = Field(..., min_length=1, max_length=254, description="username, email or mobile")
     password: str = Field(..., min_length=1, max_length=128)
+    otp: str = Field("", max_length=12, description="the six-digit code, for accounts with two-step sign-in")
 
 
 class TokenOut(Schema):
     token: str
 
 
-@router.post("/auth/token", response={200: TokenOut, 401: ErrorOut, 422: ErrorOut}, auth=None)
+def _error(code: str, message: str) -> dict:
+    return {"error": {"code": code, "message": message, "fields": {}}}
+
+
+@router.post("/auth/token", response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None)
 def issue_token(request: HttpRequest, payload: TokenIn):  # type: ignore[no-untyped-def]
+    check_rate(request, "token")
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        # AxesMiddleware turns this into the lockout answer (429 in the error shape).
+        return Status(429, _error("locked_out", _("Too many failed sign-ins. Try again later or reset your password.")))
     if user is None:
-        return Status(401, {"error": {"code": "invalid_credentials", "message": _("The sign-in or the password is wrong."), "fields": {}}})
+        return Status(401, _error("invalid_credentials", _("The sign-in or the password is wrong.")))
+    if twofactor.second_factor_state(user):
+        if not payload.otp:
+            return Status(401, _error("otp_required", _("Enter the six-digit code from your authenticator app.")))
+        if twofactor.verify_code(user, payload.otp) is None:
+            return Status(401, _error("otp_invalid", _("That code is not right. Try the newest code from your app.")))
     return {"token": services.api_token_issue(user=user)}
 
 
@@ -112,10 +127,11 @@ def me_payload(user: User) -> dict:
     }
 
 
-@router.post("/volunteers", response={201: MeOut, 409: ErrorOut, 422: ErrorOut}, auth=None)
+@router.post("/volunteers", response={201: MeOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None)
 def register_volunteer(request: HttpRequest, payload: VolunteerIn):  # type: ignore[no-untyped-def]
     from django.core.exceptions import ValidationError
 
+    check_rate(request, "register")
     community = None
     if payload.home_community is not None:
         community = Region.objects.filter(pk=payload.home_community).first()

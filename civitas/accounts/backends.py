@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -49,3 +50,33 @@ class IdentifierBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes in front of IdentifierBackend.
+
+    Axes needs the request to know who is trying; a call without one (a management
+    command, ``Client.login`` in tests) has no address to lock, so it is passed on to
+    the next backend unchanged.
+    """
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The name axes counts failures under: the account's username when the identifier
+    names one, so typing the mobile, then the email, then the username adds up to one
+    count; otherwise the identifier as typed (folded to lower case)."""
+    identifier = ""
+    if credentials:
+        identifier = credentials.get("username") or ""
+    elif request is not None:
+        identifier = request.POST.get("username", "")
+    identifier = str(identifier).strip()
+    user = find_user_by_identifier(identifier) if identifier else None
+    return user.username.lower() if user is not None else identifier.lower()

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from civitas.accounts.models import DayPart, Gender, IdType, ServiceCategory, Skill, Weekday
 from civitas.core.text import localized
 from civitas.organizations.selectors import communities
 
-AVAILABILITY_CHOICES = [(f"{day}:{part}", f"{day_label} · {part_label}") for day, day_label in Weekday.choices for part, part_label in DayPart.choices]
+# format_lazy keeps the labels translatable: an f-string here would freeze them in
+# whatever language was active when the module was imported.
+AVAILABILITY_CHOICES = [(f"{day}:{part}", format_lazy("{} · {}", day_label, part_label)) for day, day_label in Weekday.choices for part, part_label in DayPart.choices]
 
 
 class CommunityChoiceField(forms.ModelChoiceField):
@@ -111,3 +114,37 @@ class ProfileForm(ProfileFieldsMixin):
 class SignInForm(AuthenticationForm):
     username = forms.CharField(label=_("Mobile, email or username"), max_length=254,
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Six-digit code"), max_length=12,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                                         "autofocus": True}))
+
+
+class CloseAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password, to confirm"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(label=_("I understand that closing my account cannot be undone."))
+
+
+AUDIT_ACTIONS = [
+    ("", _("All actions")),
+    ("organization.", _("Organization decisions")),
+    ("membership.", _("Membership decisions and roles")),
+    ("committee.", _("Committee assignments")),
+    ("volunteer.merge", _("Merged records")),
+    ("personal_data.view", _("Full ID or phone viewed")),
+    ("personal_data.export", _("Personal data downloaded")),
+    ("account.close", _("Accounts closed")),
+    ("export", _("Exports")),
+]
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), choices=AUDIT_ACTIONS, required=False)
+    actor = forms.CharField(label=_("Who"), max_length=150, required=False)
+    target_type = forms.CharField(label=_("Target type"), max_length=100, required=False,
+                                  help_text=_("For example organizations.Organization"))
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -217,3 +218,67 @@ class VolunteerQualification(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "qualification"], name="one_row_per_qualification")]
         verbose_name = _("volunteer qualification")
         verbose_name_plural = _("volunteer qualifications")
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit trail is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One sensitive action: who did what to which object, from where, when.
+
+    Append-only: the application never updates or deletes a row (save() refuses an
+    existing row, the queryset refuses bulk update and delete), and the admin is
+    read-only. ``region_path`` copies the path of the region the target belongs to, so
+    an auditor reads exactly the trail of their region with one indexed prefix filter.
+    """
+
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=100, blank=True)
+    target_id = models.CharField(_("target"), max_length=64, blank=True)
+    target_label = models.CharField(_("target name"), max_length=200, blank=True)
+    region_path = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["region_path", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}#{self.target_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit trail is append-only.")
+
+
+class ConsentRecord(models.Model):
+    """Each privacy consent a person gave, with the version of the notice they read."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents", verbose_name=_("user"))
+    version = models.CharField(_("privacy consent version"), max_length=20)
+    given_at = models.DateTimeField(_("privacy consent given"), default=timezone.now)
+    by_guardian = models.BooleanField(_("given by a guardian"), default=False)
+
+    class Meta:
+        ordering = ["-given_at", "-pk"]
+        verbose_name = _("privacy consent")
+        verbose_name_plural = _("privacy consents")

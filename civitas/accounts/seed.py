@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from civitas.accounts import services
-from civitas.accounts.models import ServiceCategory, Skill, User, VolunteerProfile
+from civitas.accounts.models import ConsentRecord, ServiceCategory, Skill, User, VolunteerProfile
 from civitas.core import crypto
 from civitas.core.identity import resident_id_check_code
 from civitas.core.seeding import SeedContext, bulk_insert
@@ -125,5 +125,14 @@ def seed_people(ctx: SeedContext) -> None:
                 yield through(volunteerprofile_id=profile_id, skill_id=skill_ids[rng.randrange(len(skill_ids))])
 
     bulk_insert(ctx, through, skill_rows(), len(profile_ids) // 2, "skills")
+
+    def consent_rows():  # type: ignore[no-untyped-def]
+        rows = VolunteerProfile.objects.filter(user_id__gt=last_pk_before).values_list(
+            "user_id", "privacy_consent_version", "privacy_consent_at"
+        )
+        for user_id, version, given_at in rows.iterator(chunk_size=5000):
+            yield ConsentRecord(user_id=user_id, version=version, given_at=given_at)
+
+    bulk_insert(ctx, ConsentRecord, consent_rows(), len(profile_ids), "privacy consents")
     ctx.data["personas"] = personas
     ctx.data["volunteer_user_ids"] = [personas["volunteer"].pk, personas["organizer"].pk, *user_ids]

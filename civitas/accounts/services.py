@@ -17,8 +17,11 @@ from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.accounts.audit import audit
 from civitas.accounts.models import (
     ApiToken,
+    AuditEntry,
+    ConsentRecord,
     IdType,
     MergeRecord,
     ServiceCategory,
@@ -276,6 +279,9 @@ def volunteer_register(
         # Two registrations with the same mobile, email or ID raced; the unique digest
         # columns let exactly one of them in.
         raise ValidationError({"mobile": [_("This person is already registered.")]}) from None
+    ConsentRecord.objects.create(
+        user=user, version=profile.privacy_consent_version, given_at=now, by_guardian=registered_by_guardian
+    )
     if skills:
         profile.skills.set(skills)
     publish("volunteer.registered", user_id=user.pk)
@@ -396,7 +402,8 @@ def volunteer_merge(*, keep: User, remove: User, actor: User) -> MergeRecord:
     moved: dict[str, int] = {}
     for relation in User._meta.related_objects:
         field = relation.field
-        if not isinstance(field, ForeignKey) or relation.related_model in (VolunteerProfile, MergeRecord):
+        # The audit trail names who acted; rewriting it would falsify history.
+        if not isinstance(field, ForeignKey) or relation.related_model in (VolunteerProfile, MergeRecord, AuditEntry):
             continue
         model = relation.related_model
         label = f"{model._meta.label}.{field.name}"
@@ -429,4 +436,153 @@ def volunteer_merge(*, keep: User, remove: User, actor: User) -> MergeRecord:
         removed_profile.id_number_digest = None
         removed_profile.volunteer_number = f"M{remove.pk}"[:20]
         removed_profile.save()
+    audit(
+        actor=actor,
+        action="volunteer.merge",
+        target=keep,
+        details={"removed_user_id": remove.pk, "removed_username": record.removed_username,
+                 "removed_volunteer_number": record.removed_volunteer_number, "moved": moved},
+    )
     return record
+
+
+@transaction.atomic
+def volunteer_consent_update(*, user: User, version: str | None = None, by_guardian: bool = False) -> ConsentRecord:
+    """The person accepts a (new) version of the privacy notice; every acceptance is kept."""
+    version = version or _rules()["PRIVACY_CONSENT_VERSION"]
+    profile = VolunteerProfile.objects.select_for_update().get(user=user)
+    now = timezone.now()
+    profile.privacy_consent_version = version
+    profile.privacy_consent_at = now
+    profile.save(update_fields=["privacy_consent_version", "privacy_consent_at"])
+    return ConsentRecord.objects.create(user=user, version=version, given_at=now, by_guardian=by_guardian)
+
+
+def personal_data_reveal(*, viewer: User, person: User) -> dict[str, str]:
+    """The full ID number and phone numbers, for someone allowed to see them; every
+    reveal is written to the audit trail. Answers 404 to anyone else, so an outsider
+    cannot even learn whether the person exists."""
+    from django.http import Http404
+
+    from civitas.organizations.permissions import can_see_personal_data
+
+    if not can_see_personal_data(viewer, person):
+        raise Http404
+    profile = getattr(person, "volunteer", None)
+    data = {
+        "mobile": person.mobile,
+        "id_type": profile.get_id_type_display() if profile and profile.id_type else "",
+        "id_number": profile.id_number if profile else "",
+        "emergency_contact_mobile": profile.emergency_contact_mobile if profile else "",
+        "guardian_mobile": profile.guardian_mobile if profile else "",
+    }
+    audit(actor=viewer, action="personal_data.view", target=person,
+          details={"fields": sorted(k for k, v in data.items() if v and k != "id_type")})
+    return data
+
+
+# Columns never handed out, not even to their owner: secrets and the keyed digests
+# that would let anyone holding them test guesses offline.
+SECRET_FIELD_NAMES = {"password", "key", "key_digest", "token", "secret", "otp_secret", "throttling_failure_timestamp"}
+
+
+def _is_secret(name: str) -> bool:
+    return name in SECRET_FIELD_NAMES or name.endswith("_digest") or name.endswith("_hash")
+
+
+def _row_data(row: Any) -> dict[str, Any]:
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    data: dict[str, Any] = {}
+    for field in row._meta.concrete_fields:
+        if _is_secret(field.name):
+            continue
+        value = field.value_from_object(row)
+        data[field.attname if field.is_relation else field.name] = value
+    for field in row._meta.many_to_many:
+        data[field.name] = [str(item) for item in getattr(row, field.name).all()]
+    # Round-trip through the encoder so dates, Decimals and UUIDs become plain JSON.
+    import json
+
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def personal_data_export(*, user: User) -> dict[str, Any]:
+    """Everything Civitas keeps about one person, from every app.
+
+    Related rows are found through the model graph (every foreign key and one-to-one
+    to the user), so an app added later is exported without changes here. Secrets
+    (password hash, token digests, two-factor keys) are left out.
+    """
+    export: dict[str, Any] = {
+        "generated_at": timezone.now().isoformat(),
+        "format": "civitas-personal-data/1",
+        "user": _row_data(user),
+    }
+    for relation in User._meta.related_objects:
+        field = relation.field
+        model = relation.related_model
+        if relation.many_to_many or model is AuditEntry:
+            continue
+        if field.remote_field.model is not User:
+            continue
+        rows = model._default_manager.filter(**{field.name: user})
+        label = f"{model._meta.label}.{field.name}"
+        items = [_row_data(row) for row in rows[:10000]]
+        if items:
+            export.setdefault("records", {})[label] = items
+    actions = AuditEntry.objects.filter(actor=user).values("action", "target_type", "target_id", "created_at")[:10000]
+    export["my_recorded_actions"] = [{**a, "created_at": a["created_at"].isoformat()} for a in actions]
+    audit(actor=user, action="personal_data.export", target=user, details={"tables": sorted(export.get("records", {}))})
+    return export
+
+
+CLOSED_NAME = "已注销"
+
+
+@transaction.atomic
+def account_close(*, user: User, password: str) -> User:
+    """Close one's own account: the person is anonymized and can no longer sign in,
+    while rows that count towards the city's figures (service records, sign-ups)
+    stay, pointing at the anonymous account."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(password):
+        raise ValidationError({"password": [_("The password is wrong.")]})
+    user.first_name = CLOSED_NAME
+    user.last_name = ""
+    user.email = None
+    user.mobile = ""
+    user.mobile_digest = None
+    user.username = f"closed-{user.pk}-{secrets.token_hex(4)}"
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    profile = VolunteerProfile.objects.select_for_update().filter(user=user).first()
+    if profile is not None:
+        profile.real_name = CLOSED_NAME
+        profile.display_name = ""
+        profile.id_type = ""
+        profile.id_number = ""
+        profile.id_number_digest = None
+        # Only the year stays, for age groups in the figures.
+        profile.birth_date = profile.birth_date.replace(month=1, day=1) if profile.birth_date else None
+        profile.emergency_contact_name = ""
+        profile.emergency_contact_mobile = ""
+        profile.guardian_name = ""
+        profile.guardian_relation = ""
+        profile.guardian_mobile = ""
+        profile.languages = ""
+        profile.bio = ""
+        profile.availability = {}
+        profile.is_profile_public = False
+        profile.save()
+    ApiToken.objects.filter(user=user).delete()
+    from django_otp import devices_for_user
+
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    audit(actor=user, action="account.close", target=user)
+    from civitas.core.events import publish
+
+    publish("account.closed", user_id=user.pk)
+    return user

@@ -14,4 +14,13 @@ urlpatterns = [
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("password/", views.password_change, name="password_change"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("me/data/", views.data_export, name="data_export"),
+    path("me/close/", views.account_close, name="account_close"),
+    path("me/consent/", views.consent, name="consent"),
+    path("people/<int:user_id>/personal-data/", views.personal_data, name="personal_data"),
+    path("audit/", views.audit_log, name="audit_log"),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,7 +76,47 @@ def _field_name(loc: list[Any]) -> str:
     return ".".join(parts) or "__all__"
 
 
+COMMON_ERRORS = {
+    "400": "The body is not valid JSON.",
+    "401": "Sign in first: send Authorization: Bearer <token>.",
+    "422": "Some fields are not valid.",
+    "429": "Too many requests; wait and try again.",
+    "503": "The database is briefly unavailable; nothing was saved, send the request again.",
+}
+
+
+def declare_common_errors(api: NinjaAPI) -> None:
+    """Publish in the OpenAPI document the errors any endpoint can answer, whichever app
+    it comes from: 400 for a body that is not JSON, 401 where a token is needed, 422 for
+    bad parameters, 429 from the rate limits. Clients (and schemathesis) then find every
+    status they can meet declared, with the one error shape."""
+    original = api.get_openapi_schema
+
+    def get_openapi_schema(*args: Any, **kwargs: Any) -> Any:
+        schema = original(*args, **kwargs)
+        if "ErrorOut" not in schema.get("components", {}).get("schemas", {}):
+            return schema
+        body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                codes = ["429", "503"]
+                if operation.get("parameters") or operation.get("requestBody"):
+                    codes.append("422")
+                if operation.get("requestBody"):
+                    codes.append("400")
+                if operation.get("security"):
+                    codes.append("401")
+                for code in codes:
+                    operation["responses"].setdefault(code, {"description": COMMON_ERRORS[code], **body})
+        return schema
+
+    api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
+    declare_common_errors(api)
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
@@ -108,6 +149,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return error_response(api, request, 401, "unauthenticated", _("Sign in first: send Authorization: Bearer <token>."))
+
+    @api.exception_handler(OperationalError)
+    def database_unavailable(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+        # The transaction was rolled back, so the client can safely send the same request again.
+        response = error_response(api, request, 503, "unavailable",
+                                  _("The service is briefly unavailable. Nothing was saved; please try again."))
+        response["Retry-After"] = "5"
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -115,7 +115,7 @@ class DecisionIn(Schema):
 
 @router.post(
     "/organizations/{organization_id}/decisions",
-    response={200: OrganizationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: OrganizationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=token_auth,
 )
 def decide_organization(request: HttpRequest, organization_id: int, payload: DecisionIn):  # type: ignore[no-untyped-def]
@@ -156,7 +156,7 @@ class MembershipDecisionIn(Schema):
 
 @router.post(
     "/memberships/{membership_id}/decision",
-    response={200: MembershipOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: MembershipOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=token_auth,
 )
 def decide_membership(request: HttpRequest, membership_id: int, payload: MembershipDecisionIn):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.accounts.audit import audit
 from civitas.core.errors import Conflict
 from civitas.core.events import publish
 from civitas.organizations import permissions
@@ -157,6 +158,8 @@ def organization_decide(*, organization: Organization, action: str, actor: Any, 
     organization.status = to_status
     organization.save(update_fields=["status"])
     _record_event(organization, from_status, actor, reason)
+    audit(actor=actor, action=f"organization.{action}", target=organization,
+          details={"from": from_status, "to": to_status, "reason": reason})
     publish("organization.decided", organization_id=organization.pk, action=action, reason=reason)
     return organization
 
@@ -214,6 +217,8 @@ def membership_decide(*, membership: Membership, approve: bool, actor: Any, reas
     membership.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
     if approve:
         Organization.objects.filter(pk=membership.organization_id).update(member_count=F("member_count") + 1)
+    audit(actor=actor, action="membership.approve" if approve else "membership.reject", target=membership,
+          details={"user_id": membership.user_id, "organization_id": membership.organization_id, "reason": reason or ""})
     publish("membership.decided", membership_id=membership.pk, approved=approve, reason=reason)
     return membership
 
@@ -255,15 +260,24 @@ def membership_set_role(*, membership: Membership, role: str, actor: Any) -> Mem
             organization_id=membership.organization_id, role=MembershipRole.ADMIN, status=MembershipStatus.APPROVED
         ).exclude(pk=membership.pk).exists():
             raise Conflict(_("An organization keeps at least one administrator."))
+    old_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    audit(actor=actor, action="membership.role", target=membership,
+          details={"user_id": membership.user_id, "organization_id": membership.organization_id,
+                   "from": old_role, "to": role})
     permissions.forget_cached_roles(membership.user)
     return membership
 
 
-def committee_assign(*, user: Any, region: Region, role: str = CommitteeRole.STAFF) -> CommitteeAssignment:
+@transaction.atomic
+def committee_assign(
+    *, user: Any, region: Region, role: str = CommitteeRole.STAFF, actor: Any = None
+) -> CommitteeAssignment:
+    """``actor`` is who made the assignment (None for the seed and the command line)."""
     if role not in CommitteeRole.values:
         raise ValidationError({"role": [_("Choose a valid role.")]})
+    previous = CommitteeAssignment.objects.filter(user=user).select_related("region").first()
     assignment, _created = CommitteeAssignment.objects.update_or_create(
         user=user, defaults={"region": region, "role": role}
     )
@@ -271,5 +285,8 @@ def committee_assign(*, user: Any, region: Region, role: str = CommitteeRole.STA
         # Committee staff and auditors read the admin, scoped to their region.
         type(user).objects.filter(pk=user.pk).update(is_staff=True)
         user.is_staff = True
+    audit(actor=actor, action="committee.assign", target=assignment, region=region,
+          details={"user_id": user.pk, "role": role, "region_id": region.pk,
+                   "previous": {"role": previous.role, "region_id": previous.region_id} if previous else None})
     permissions.forget_cached_roles(user)
     return assignment

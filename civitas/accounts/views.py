@@ -328,7 +328,7 @@ def account_close(request: HttpRequest) -> HttpResponse:
         else:
             logout(request)
             messages.success(request, _("Your account is closed and your personal data is removed."))
-            return redirect("core:home")
+            return redirect("publicity:home")
     return render(request, "core/form.html", {
         "form": form, "title": _("Close my account"), "submit_label": _("Close my account for good"),
         "intro": _("Your name, contact details and ID number are removed and you can no longer sign in. "

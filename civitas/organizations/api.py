@@ -25,7 +25,7 @@ class RegionOut(Schema):
 class RegionFilter(Schema):
     level: RegionLevel | None = None
     parent: int | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
 
 
 PAGE_SIZE = 50
@@ -57,7 +57,7 @@ class OrganizationFilter(Schema):
     kind: str = Field("", max_length=20)
     region: int | None = None
     status: str = Field("", max_length=20)
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
 
 
 @router.get("/organizations", response=Page[OrganizationOut], auth=None)

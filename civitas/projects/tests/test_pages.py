@@ -109,8 +109,8 @@ def test_roster_actions_from_the_page(cast):
     project = make_project(cast)
     shift = make_shift(cast, project)
     signup = services.signup_create(shift=shift, volunteer=cast.volunteer)
-    organizer = cast.client_for(cast.organizer_a)
     with time_machine.travel(shift.starts_at + dt.timedelta(minutes=30)):
+        organizer = cast.client_for(cast.organizer_a)  # sessions last 12 hours: sign in on the day
         assert organizer.get(f"/projects/shifts/{shift.pk}/roster/").status_code == 200
         organizer.post(f"/projects/signups/{signup.pk}/roster/", {"action": "attended"})
     signup.refresh_from_db()

@@ -21,6 +21,7 @@ __all__ = [
     "can_edit_funding",
     "can_edit_indicators",
     "can_export_interchange",
+    "can_view_funding",
     "can_view_organization_dashboard",
     "can_view_region_dashboard",
     "staff_roles_by_organization",
@@ -53,6 +54,11 @@ def can_edit_assessment(user: Any) -> bool:
 
 def can_edit_funding(user: Any, project: Any) -> bool:
     return can_manage_organization(user, project.organization) or can_govern_region(user, project.region)
+
+
+def can_view_funding(user: Any, project: Any) -> bool:
+    """Those who record it, and the auditors over the project's region, who read it."""
+    return can_edit_funding(user, project) or can_read_region(user, project.region)
 
 
 def can_export_interchange(user: Any) -> bool:

@@ -1,16 +1,20 @@
-"""Writes of the leadership side: indicators, assessment criteria and inputs, funding."""
+"""Writes of the leadership side: indicators, assessment criteria and inputs, funding;
+and the exports, which write nothing but an audit entry each (docs/security.md)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civitas.insights import permissions, rollups
+from civitas.accounts.audit import audit
+from civitas.insights import permissions, reports, rollups
+from civitas.insights.interchange import write_interchange
 from civitas.insights.models import (
     AssessmentCriterion,
     AssessmentInput,
@@ -20,6 +24,7 @@ from civitas.insights.models import (
     Measure,
     ProjectFunding,
 )
+from civitas.organizations.models import Region
 
 ZERO = Decimal("0")
 INDICATOR_FIELDS = ("code", "name", "name_en", "description", "computation", "target", "unit", "position", "is_active")
@@ -49,6 +54,7 @@ def indicator_save(*, actor: Any, indicator: Indicator | None = None, **values: 
     if errors:
         raise ValidationError(errors)
     _check_unique_code(Indicator, values["code"], indicator)
+    before = _values(indicator, INDICATOR_FIELDS)
     indicator = indicator or Indicator()
     for name in INDICATOR_FIELDS:
         if name in values:
@@ -56,6 +62,8 @@ def indicator_save(*, actor: Any, indicator: Indicator | None = None, **values: 
     indicator.updated_by = actor
     indicator.updated_at = timezone.now()
     indicator.save()
+    audit(actor=actor, action="indicator.create" if before is None else "indicator.change", target=indicator,
+          region=_city(), details=_changes(before, _values(indicator, INDICATOR_FIELDS)))
     return indicator
 
 
@@ -75,11 +83,14 @@ def criterion_save(*, actor: Any, criterion: AssessmentCriterion | None = None, 
     if errors:
         raise ValidationError(errors)
     _check_unique_code(AssessmentCriterion, values["code"], criterion)
+    before = _values(criterion, CRITERION_FIELDS)
     criterion = criterion or AssessmentCriterion()
     for name in CRITERION_FIELDS:
         if name in values:
             setattr(criterion, name, values[name])
     criterion.save()
+    audit(actor=actor, action="criterion.create" if before is None else "criterion.change", target=criterion,
+          region=_city(), details=_changes(before, _values(criterion, CRITERION_FIELDS)))
     return criterion
 
 
@@ -89,10 +100,14 @@ def assessment_input_save(*, actor: Any, organization: Any, year: int, headcount
         raise PermissionDenied(_("Only city staff enter assessment data."))
     if headcount < 0 or honors < 0:
         raise ValidationError({"headcount": [_("Enter numbers of zero or more.")]})
+    previous = AssessmentInput.objects.select_for_update().filter(organization=organization, year=year).first()
+    before = _values(previous, ("headcount", "honors"))
     row, _created = AssessmentInput.objects.update_or_create(
         organization=organization, year=year,
         defaults={"headcount": headcount, "honors": honors, "updated_by": actor, "updated_at": timezone.now()},
     )
+    audit(actor=actor, action="assessment_input.save", target=organization,
+          details={"year": year, **_changes(before, _values(row, ("headcount", "honors")))})
     return row
 
 
@@ -124,4 +139,68 @@ def funding_set(
         project=project, source=source,
         budgeted=budgeted - before[0], received=received - before[1], spent=spent - before[2],
     )
+    audit(actor=actor, action="funding.set", target=project, details={
+        "source": source,
+        "before": {"budgeted": str(before[0]), "received": str(before[1]), "spent": str(before[2])},
+        "after": {"budgeted": str(budgeted), "received": str(received), "spent": str(spent)},
+    })
     return row
+
+
+def _city() -> Region | None:
+    """Indicators and criteria are city-wide: their audit entries belong to the city."""
+    return Region.objects.filter(parent__isnull=True).order_by("pk").first()
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, bool | int | str) else str(value)
+
+
+def _values(instance: Any, names: tuple[str, ...]) -> dict[str, Any] | None:
+    return None if instance is None else {name: _plain(getattr(instance, name)) for name in names}
+
+
+def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    """What an edit changed, old and new side by side; everything for a creation."""
+    after = after or {}
+    if before is None:
+        return {"after": after}
+    changed = [name for name in after if before.get(name) != after[name]]
+    return {"before": {name: before.get(name) for name in changed}, "after": {name: after[name] for name in changed}}
+
+
+# --- Exports -----------------------------------------------------------------------------
+# Each export is a read, but it carries figures (and, in the interchange file, people)
+# out of Civitas, so it is written to the audit trail once the file is built. No
+# transaction around the building: on SQLite (IMMEDIATE) it would hold the write lock
+# for as long as a city-wide file takes; the file is only handed out after its entry is in.
+
+
+def dashboard_table_export(*, actor: Any, board: Any, table: str, fmt: str) -> bytes:
+    """One dashboard table as CSV or XLSX; Http404 for a table the dashboard does not have."""
+    found = next((t for t in reports.dashboard_tables(board) if t.name == table), None)
+    if found is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    content = reports.table_csv(found) if fmt == "csv" else reports.table_xlsx(found)
+    scope = board.scope
+    audit(actor=actor, action="export.dashboard_table", target=scope.organization or scope.region,
+          details={"table": table, "format": fmt, "year": board.year, "rows": len(found.rows)})
+    return content
+
+
+def annual_report_export(*, actor: Any, board: Any, site_name: str) -> bytes:
+    pdf = reports.annual_report_pdf(board, site_name=site_name)
+    scope = board.scope
+    audit(actor=actor, action="export.annual_report", target=scope.organization or scope.region,
+          details={"year": board.year})
+    return pdf
+
+
+def interchange_export(*, actor: Any, target: IO[bytes]) -> dict[str, int]:
+    """The city-wide interchange zip: masked, but still about people, so audited with
+    the number of rows of each file."""
+    if not permissions.can_export_interchange(actor):
+        raise PermissionDenied(_("The interchange export is for city staff and auditors."))
+    counts = write_interchange(target)
+    audit(actor=actor, action="export.interchange", target=_city(), details={"rows": counts})
+    return counts

@@ -25,7 +25,6 @@ from civitas.insights.forms import (
     IndicatorForm,
     YearForm,
 )
-from civitas.insights.interchange import write_interchange
 from civitas.insights.models import (
     AssessmentCriterion,
     AssessmentInput,
@@ -120,17 +119,12 @@ def dashboard(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def dashboard_export(request: HttpRequest, kind: str, pk: int, table: str, fmt: str) -> HttpResponse:
     scope = selectors.get_scope_for_user(request.user, kind, pk)
     board = selectors.dashboard(scope, _year(request))
-    found = next((t for t in reports.dashboard_tables(board) if t.name == table), None)
-    if found is None:
-        raise Http404
-    filename = f"{scope.slug}-{table}-{board.year}"
-    if fmt == "csv":
-        response = HttpResponse(reports.table_csv(found), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            reports.table_xlsx(found), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    content = services.dashboard_table_export(actor=request.user, board=board, table=table, fmt=fmt)
+    content_type = (
+        "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{scope.slug}-{table}-{board.year}.{fmt}"'
     return response
 
 
@@ -138,7 +132,9 @@ def dashboard_export(request: HttpRequest, kind: str, pk: int, table: str, fmt: 
 def annual_report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     scope = selectors.get_scope_for_user(request.user, kind, pk)
     board = selectors.dashboard(scope, _year(request))
-    pdf = reports.annual_report_pdf(board, site_name=settings.CIVITAS["SITE_NAME"] or _("Civitas"))
+    pdf = services.annual_report_export(
+        actor=request.user, board=board, site_name=settings.CIVITAS["SITE_NAME"] or _("Civitas")
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="impact-report-{scope.slug}-{board.year}.pdf"'
     return response
@@ -149,7 +145,7 @@ def interchange_export(request: HttpRequest) -> HttpResponse:
     if not permissions.can_export_interchange(request.user):
         raise PermissionDenied(_("The interchange export is for city staff and auditors."))
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    write_interchange(spool)
+    services.interchange_export(actor=request.user, target=spool)
     spool.seek(0)
     stamp = timezone.localdate().isoformat()
     return FileResponse(spool, as_attachment=True, filename=f"civitas-interchange-{stamp}.zip", content_type="application/zip")
@@ -287,8 +283,11 @@ def criterion_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 def project_funding(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = Project.objects.select_related("organization", "region").filter(pk=project_pk).first()
-    if project is None or not permissions.can_edit_funding(request.user, project):
+    if project is None or not permissions.can_view_funding(request.user, project):
         raise Http404
+    can_edit = permissions.can_edit_funding(request.user, project)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied(_("Only the project's organization or its committee can record its funding."))
     form = FundingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -301,6 +300,6 @@ def project_funding(request: HttpRequest, project_pk: int) -> HttpResponse:
     return render(
         request,
         "insights/project_funding.html",
-        {"project": project, "rows": ProjectFunding.objects.filter(project=project), "form": form},
+        {"project": project, "rows": ProjectFunding.objects.filter(project=project), "form": form, "can_edit": can_edit},
     )
 

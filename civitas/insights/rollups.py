@@ -268,14 +268,25 @@ def project_tallies_recount(*, project_id: int) -> None:
     from civitas.organizations.models import Region
     from civitas.projects.models import Project
 
+    counted = counted_projects(Project)
+
     project = Project.objects.select_related("region").filter(pk=project_id).first()
     if project is None:
         return
     paths = dict(Region.objects.filter(pk__in=chain(project.region.path)).values_list("pk", "path"))
     with transaction.atomic():
         for pk, path in paths.items():
-            _replace_tallies(("region", pk), Project.objects.filter(region__path__startswith=path))
-        _replace_tallies(("organization", project.organization_id), Project.objects.filter(organization_id=project.organization_id))
+            _replace_tallies(("region", pk), counted.filter(region__path__startswith=path))
+        _replace_tallies(("organization", project.organization_id), counted.filter(organization_id=project.organization_id))
+
+
+def counted_projects(project_model: Any) -> Any:
+    """The projects the tallies count: all but drafts. A draft is the organization's
+    own unfinished work, and creating one publishes no event (docs/events.md), so
+    counting drafts would leave the tallies behind until some later transition."""
+    from civitas.projects.models import ProjectStatus
+
+    return project_model.objects.exclude(status=ProjectStatus.DRAFT)
 
 
 def _replace_tallies(scope: Scope, projects: Any) -> None:
@@ -410,7 +421,7 @@ def rebuild_all() -> dict[str, int]:
 
         tallies: dict[tuple[Scope, str, str], list[int]] = defaultdict(lambda: [0, 0])
         for row in (
-            Project.objects.values("region_id", "organization_id", "status", "category")
+            counted_projects(Project).values("region_id", "organization_id", "status", "category")
             .annotate(n=Count("pk"), served=Sum("people_served"))
             .order_by()
         ):

@@ -138,6 +138,9 @@ AUDIT_ACTIONS = [
     ("personal_data.export", _("Personal data downloaded")),
     ("account.close", _("Accounts closed")),
     ("export", _("Exports")),
+    ("indicator.", _("Indicator changes")),
+    ("assessment.", _("Assessment criteria and unit inputs")),
+    ("funding.", _("Project funding")),
 ]
 
 

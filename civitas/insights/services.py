@@ -89,7 +89,7 @@ def criterion_save(*, actor: Any, criterion: AssessmentCriterion | None = None, 
         if name in values:
             setattr(criterion, name, values[name])
     criterion.save()
-    audit(actor=actor, action="criterion.create" if before is None else "criterion.change", target=criterion,
+    audit(actor=actor, action="assessment.criterion_create" if before is None else "assessment.criterion_change", target=criterion,
           region=_city(), details=_changes(before, _values(criterion, CRITERION_FIELDS)))
     return criterion
 
@@ -106,7 +106,7 @@ def assessment_input_save(*, actor: Any, organization: Any, year: int, headcount
         organization=organization, year=year,
         defaults={"headcount": headcount, "honors": honors, "updated_by": actor, "updated_at": timezone.now()},
     )
-    audit(actor=actor, action="assessment_input.save", target=organization,
+    audit(actor=actor, action="assessment.input", target=organization,
           details={"year": year, **_changes(before, _values(row, ("headcount", "honors")))})
     return row
 

@@ -89,7 +89,7 @@ def test_indicator_and_criterion_edits_are_audited_with_what_changed(cast):
     assert created.details["after"]["target"] == "13"
     assert changed.details == {"before": {"target": "13"}, "after": {"target": "15"}}
     assert changed.region_path == cast.city.city.path
-    [criterion_entry] = _entries("criterion.create")
+    [criterion_entry] = _entries("assessment.criterion_create")
     assert criterion_entry.target_id == str(criterion.pk)
     assert criterion_entry.details["after"]["measure"] == "hours_per_member"
 
@@ -98,7 +98,7 @@ def test_unit_inputs_are_audited_in_the_units_region(cast):
     services.assessment_input_save(actor=cast.city_staff, organization=cast.org_a, year=2026, headcount=30, honors=1)
     services.assessment_input_save(actor=cast.city_staff, organization=cast.org_a, year=2026, headcount=30, honors=2)
 
-    first, second = _entries("assessment_input.save")
+    first, second = _entries("assessment.input")
     assert first.details == {"year": 2026, "after": {"headcount": 30, "honors": 1}}
     assert second.details == {"year": 2026, "before": {"honors": 1}, "after": {"honors": 2}}
     assert second.region_path == cast.city.district_a.path

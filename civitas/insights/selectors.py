@@ -105,7 +105,8 @@ def parse_scope(value: str) -> Scope:
     if value == "city":
         return Scope("city", region=city_region())
     kind, _sep, pk = value.partition(":")
-    if not pk.isdigit():
+    # ASCII digits only ("٣".isdigit() is true), and no more than a database integer holds.
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
         raise Http404
     if kind == "region":
         region = Region.objects.filter(pk=int(pk)).first()

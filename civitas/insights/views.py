@@ -32,6 +32,7 @@ from civitas.insights.models import (
     Indicator,
     ProjectFunding,
 )
+from civitas.organizations.models import Organization
 from civitas.projects.models import Project
 
 
@@ -217,11 +218,15 @@ def assessment_ranking(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assessment_detail(request: HttpRequest, organization_pk: int, year: int) -> HttpResponse:
-    score = AssessmentScore.objects.select_related("organization__region").filter(
-        organization_id=organization_pk, year=year
-    ).first()
-    if score is None or not permissions.can_view_organization_dashboard(request.user, score.organization):
+    # The unit by its primary key first: a primary-key lookup answers "none" for a number
+    # beyond the database's integers, where a foreign-key column lookup would overflow.
+    organization = Organization.objects.select_related("region").filter(pk=organization_pk).first()
+    if organization is None or not permissions.can_view_organization_dashboard(request.user, organization):
         raise Http404
+    score = AssessmentScore.objects.filter(organization=organization, year=year).first() if 2000 <= year <= 2100 else None
+    if score is None:
+        raise Http404
+    score.organization = organization
     can_edit = permissions.can_edit_assessment(request.user)
     inputs = AssessmentInput.objects.filter(organization=score.organization, year=year).first()
     form = AssessmentInputForm(

@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -158,6 +159,11 @@ def annual_report_pdf(board: Dashboard, *, site_name: str) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
 
+    def para(value: Any, style: Any) -> Any:
+        # Paragraph reads its text as markup: names people typed (an organization's,
+        # a project's) must reach the page as text, and a stray "<" must not break the build.
+        return Paragraph(escape(str(value)), style)
+
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     title_style = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=24, spaceAfter=6)
@@ -166,9 +172,7 @@ def annual_report_pdf(board: Dashboard, *, site_name: str) -> bytes:
     accent = colors.HexColor("#c0392b")
 
     def pdf_table(table: Table) -> PdfTable:
-        data = [[Paragraph(str(h), body) for h in table.headers]] + [
-            [Paragraph(str(value), body) for value in row] for row in table.rows
-        ]
+        data = [[para(h, body) for h in table.headers]] + [[para(value, body) for value in row] for row in table.rows]
         result = PdfTable(data, repeatRows=1, hAlign="LEFT")
         result.setStyle(
             TableStyle(
@@ -184,12 +188,12 @@ def annual_report_pdf(board: Dashboard, *, site_name: str) -> bytes:
     tables = {table.name: table for table in dashboard_tables(board)}
     year_months = [m for m in board.months if m["month"].year == board.year]
     story: list[Any] = [
-        Paragraph(_("%(scope)s · volunteer service impact report %(year)s") % {"scope": board.scope.name, "year": board.year}, title_style),
-        Paragraph(site_name, body),
+        para(_("%(scope)s · volunteer service impact report %(year)s") % {"scope": board.scope.name, "year": board.year}, title_style),
+        para(site_name, body),
         Spacer(1, 4 * mm),
-        Paragraph(tables["summary"].title, heading),
+        para(tables["summary"].title, heading),
         pdf_table(tables["summary"]),
-        Paragraph(_("Verified hours by month, %(year)s") % {"year": board.year}, heading),
+        para(_("Verified hours by month, %(year)s") % {"year": board.year}, heading),
     ]
     chart = Drawing(170 * mm, 65 * mm)
     bars = VerticalBarChart()
@@ -203,7 +207,7 @@ def annual_report_pdf(board: Dashboard, *, site_name: str) -> bytes:
     chart.add(bars)
     story.append(chart)
     if board.category_counts:
-        story.append(Paragraph(tables["category"].title, heading))
+        story.append(para(tables["category"].title, heading))
         pie_drawing = Drawing(170 * mm, 60 * mm)
         pie = Pie()
         pie.x, pie.y, pie.width, pie.height = 10 * mm, 5 * mm, 50 * mm, 50 * mm
@@ -220,7 +224,7 @@ def annual_report_pdf(board: Dashboard, *, site_name: str) -> bytes:
         story.append(pie_drawing)
     for name in ("leading", "parts", "funding", "status"):
         if name in tables and tables[name].rows:
-            story += [Paragraph(tables[name].title, heading), pdf_table(tables[name])]
+            story += [para(tables[name].title, heading), pdf_table(tables[name])]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,

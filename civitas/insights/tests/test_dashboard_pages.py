@@ -11,6 +11,7 @@ from civitas.conftest import make_volunteer
 from civitas.core.testing import query_budget
 from civitas.insights import rollups
 from civitas.insights.tests.conftest import approved_record
+from civitas.organizations.models import Organization
 
 
 def region_url(region, name="region_dashboard", **kwargs):
@@ -156,6 +157,16 @@ def test_the_annual_report_downloads_as_a_pdf(small_city, scope):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert len(response.content) > 3000
+
+
+def test_markup_in_a_name_reaches_the_report_as_text(small_city):
+    cast = small_city.cast
+    Organization.objects.filter(pk=cast.org_a.pk).update(name='<script>x</script><img src=x onerror=y> & "Co"')
+
+    response = cast.client_for(cast.organizer_a).get(reverse("insights:organization_report", kwargs={"pk": cast.org_a.pk}))
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
 
 
 def test_outsiders_cannot_download_the_report(small_city):

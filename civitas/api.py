@@ -5,7 +5,9 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from civitas.accounts.api import router as accounts_router
+from civitas.attendance.api import router as attendance_router
 from civitas.core.api import install_error_handlers
+from civitas.ledger.api import router as ledger_router
 from civitas.organizations.api import router as organizations_router
 
 api = NinjaAPI(
@@ -21,3 +23,5 @@ install_error_handlers(api)
 
 api.add_router("", accounts_router)
 api.add_router("", organizations_router)
+api.add_router("", ledger_router)
+api.add_router("", attendance_router)

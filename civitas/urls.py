@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("civitas.accounts.urls")),
     path("organizations/", include("civitas.organizations.urls")),
+    path("attendance/", include("civitas.attendance.urls")),
+    path("", include("civitas.ledger.urls")),
     path("", include("civitas.core.urls")),
 ]
 

@@ -147,7 +147,7 @@ def test_concurrent_check_ins_count_once(cast, shift):
     def tap(key):
         try:
             check_in(shift, cast.volunteer, key=key)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()

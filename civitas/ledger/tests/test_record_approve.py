@@ -2,12 +2,19 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from civitas.core.errors import Conflict
 from civitas.ledger import rules, services
-from civitas.ledger.models import HoursRollup, LedgerHead, ServiceRecord, StarLevelEvent, VolunteerTotals
+from civitas.ledger.models import (
+    HoursRollup,
+    LedgerHead,
+    ServiceRecord,
+    StarLevelEvent,
+    VolunteerTotals,
+)
 from civitas.ledger.tests.factories import approved_record, at, make_project, make_shift
 
 
@@ -64,7 +71,7 @@ def test_a_correction_of_a_correction_corrects_the_original(cast):
 
 def test_a_correction_needs_a_reason(cast):
     record = approved_record(cast.volunteer, cast.org_a, at(1, 9), "3", cast.organizer_a)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.record_correct(record=record, hours=Decimal("2"), reason=" ", actor=cast.organizer_a)
 
 

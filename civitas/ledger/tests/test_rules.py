@@ -2,9 +2,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import override_settings
-from django.conf import settings
 
 from civitas.ledger import rules, services
 from civitas.ledger.models import ReviewLevel

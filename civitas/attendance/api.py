@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from civitas.attendance import permissions, selectors, services, tokens
 from civitas.attendance.models import CheckMethod
@@ -77,7 +77,7 @@ def check_in(request: HttpRequest, shift_id: int, payload: CheckIn):  # type: ig
         latitude=payload.latitude, longitude=payload.longitude, override_reason=payload.override_reason,
         occurred_at=payload.occurred_at,
     )
-    return (201 if result.is_new else 200), _out(result)
+    return Status(201 if result.is_new else 200, _out(result))
 
 
 @router.post("/shifts/{shift_id}/checkouts", response={201: AttendanceOut, 200: AttendanceOut, **ERRORS}, auth=token_auth)
@@ -87,4 +87,4 @@ def check_out(request: HttpRequest, shift_id: int, payload: CheckIn):  # type: i
         shift=shift, volunteer=volunteer, method=method, idempotency_key=payload.idempotency_key, actor=request.auth,
         latitude=payload.latitude, longitude=payload.longitude, occurred_at=payload.occurred_at,
     )
-    return (201 if result.is_new else 200), _out(result)
+    return Status(201 if result.is_new else 200, _out(result))

@@ -87,11 +87,13 @@ def seed_service_records(ctx: SeedContext) -> None:
         projects.setdefault(organization_id, []).append(pk)
     now = timezone.now()
     # Past shifts, when the projects step made them: some records are that shift's hours.
-    shift_ids = ctx.data.get("shifts") or []
+    # Read from the database rather than ctx.data, so the step does not depend on how
+    # the projects step passes them on.
     past_shifts = list(
-        Shift.objects.filter(pk__in=shift_ids, ends_at__lt=now - dt.timedelta(days=2))
+        Shift.objects.filter(ends_at__lt=now - dt.timedelta(days=2), project__organization_id__in=organization_ids)
+        .order_by("-ends_at")
         .values_list("pk", "project_id", "project__organization_id", "starts_at", "ends_at", "hours_credited")[:5000]
-    ) if shift_ids else []
+    )
     head, _created = LedgerHead.objects.get_or_create(pk=1)
     state = {"sequence": head.sequence, "hash": head.entry_hash}
     star_events: list[StarLevelEvent] = []

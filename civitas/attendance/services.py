@@ -47,19 +47,23 @@ def distance_m(lat1: Decimal | float, lon1: Decimal | float, lat2: Decimal | flo
     return round(2 * 6_371_000 * math.asin(math.sqrt(a)))
 
 
-def _claim_key(*, key: str, kind: str, method: str, shift: Shift, volunteer: Any, actor: Any,
-               occurred_at: dt.datetime, latitude: Any, longitude: Any, distance: int | None,
-               override_reason: str) -> AttendanceEvent | None:
-    """Insert the event row for this key; answer None when the key was used before."""
+def _claim_key(*, key: str, kind: str, method: str, attendance: Attendance, is_effective: bool, actor: Any,
+               occurred_at: dt.datetime, latitude: Any = None, longitude: Any = None, distance: int | None = None,
+               override_reason: str = "") -> bool:
+    """Insert the event row for this key; answer False when the key was used before (by
+    a request that raced this one), in which case the caller's writes are rolled back."""
     try:
         with transaction.atomic():
-            return AttendanceEvent.objects.create(
-                idempotency_key=key, kind=kind, method=method, shift=shift, volunteer=volunteer, actor=actor,
+            AttendanceEvent.objects.create(
+                idempotency_key=key, kind=kind, method=method, shift_id=attendance.shift_id,
+                volunteer_id=attendance.volunteer_id, attendance=attendance, is_effective=is_effective, actor=actor,
                 occurred_at=occurred_at, latitude=latitude, longitude=longitude, distance_m=distance,
                 override_reason=override_reason,
             )
     except IntegrityError:
-        return None
+        transaction.set_rollback(True)
+        return False
+    return True
 
 
 def _replay(key: str) -> CheckResult | None:
@@ -147,11 +151,6 @@ def attendance_check_in(
     if elsewhere is not None:
         raise Conflict(_("This volunteer is still checked in at another shift; check out there first."),
                        code="checked_in_elsewhere")
-    event = _claim_key(key=key, kind=EventKind.CHECK_IN, method=method, shift=shift, volunteer=volunteer, actor=actor,
-                       occurred_at=at, latitude=latitude, longitude=longitude, distance=distance,
-                       override_reason=override_reason.strip() if overridden else "")
-    if event is None:
-        return _replay(key) or CheckResult(Attendance.objects.get(shift=shift, volunteer=volunteer), is_new=False)
     try:
         with transaction.atomic():
             attendance = Attendance.objects.create(
@@ -163,9 +162,13 @@ def attendance_check_in(
     except IntegrityError:
         attendance = Attendance.objects.get(shift=shift, volunteer=volunteer)
         is_new = False
-    event.attendance = attendance
-    event.is_effective = is_new
-    event.save(update_fields=["attendance", "is_effective"])
+    claimed = _claim_key(key=key, kind=EventKind.CHECK_IN, method=method, attendance=attendance, is_effective=is_new,
+                         actor=actor, occurred_at=at, latitude=latitude, longitude=longitude, distance=distance,
+                         override_reason=override_reason.strip() if overridden else "")
+    if not claimed:
+        if is_new:
+            raise Conflict(_("This idempotency key was already used for another request."), code="key_reused")
+        return CheckResult(attendance, is_new=False, distance_m=distance)
     return CheckResult(attendance, is_new=is_new, distance_m=distance)
 
 
@@ -221,16 +224,15 @@ def attendance_check_out(
     ).first()
     if attendance is None:
         raise ValidationError({"volunteer": [_("This volunteer has not checked in to this shift.")]})
-    event = _claim_key(key=key, kind=EventKind.CHECK_OUT, method=method, shift=shift, volunteer=volunteer, actor=actor,
-                       occurred_at=at, latitude=latitude, longitude=longitude, distance=None, override_reason="")
-    if event is None:
-        return _replay(key) or CheckResult(attendance, is_new=False)
     is_new = attendance.checked_out_at is None
     if is_new:
         _close(attendance, at=at, method=method, actor=actor, flags=[])
-    event.attendance = attendance
-    event.is_effective = is_new
-    event.save(update_fields=["attendance", "is_effective"])
+    claimed = _claim_key(key=key, kind=EventKind.CHECK_OUT, method=method, attendance=attendance, is_effective=is_new,
+                         actor=actor, occurred_at=at, latitude=latitude, longitude=longitude)
+    if not claimed:
+        if is_new:
+            raise Conflict(_("This idempotency key was already used for another request."), code="key_reused")
+        return CheckResult(attendance, is_new=False)
     return CheckResult(attendance, is_new=is_new)
 
 

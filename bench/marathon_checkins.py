@@ -141,7 +141,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--repeat-share", type=float, default=0.05)
     parser.add_argument("--tap-share", type=float, default=0.02)
     args = parser.parse_args()
@@ -158,12 +158,18 @@ def main() -> None:
     try:
         import httpx
 
-        for _ in range(100):
+        deadline = time.monotonic() + 180
+        while True:
+            if server.poll() is not None:
+                sys.exit("gunicorn did not start")
             try:
-                httpx.get(f"http://127.0.0.1:{args.port}/healthz", timeout=1)
-                break
+                if httpx.get(f"http://127.0.0.1:{args.port}/healthz", timeout=2).status_code == 200:
+                    break
             except httpx.HTTPError:
-                time.sleep(0.2)
+                pass
+            if time.monotonic() > deadline:
+                sys.exit("gunicorn did not answer within 3 minutes")
+            time.sleep(0.5)
         latencies, statuses, elapsed = asyncio.run(
             fire(f"http://127.0.0.1:{args.port}", shift_id, people, args.concurrency, args.repeat_share, args.tap_share)
         )

@@ -99,3 +99,15 @@ def test_organizer_corrects_an_approved_record(cast):
 def test_anyone_finds_a_certificate_by_code(client, db):
     response = client.get(reverse("ledger:certificate_lookup"), {"code": "abc"})
     assert response.status_code == 302 and response["Location"].endswith("/certificates/ABC/")
+
+
+def test_committee_queue_keeps_its_query_budget(cast):
+    for day in range(1, 8):
+        pending(cast, cast.org_a, start=at(day, 9), flags=[rules.EXCEEDS_SPAN])
+    rejected = pending(cast, cast.org_a, start=at(9, 9))
+    services.record_reject(record=rejected, approver=cast.organizer_a, reason="no")
+    services.appeal_create(record=rejected, volunteer=cast.volunteer, reason="I was there")
+    client = cast.client_for(cast.district_staff)
+    with query_budget(16):
+        page = client.get(reverse("ledger:committee_queue"))
+    assert page.content.decode().count("/decide/") == 7

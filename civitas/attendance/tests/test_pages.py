@@ -106,3 +106,17 @@ def test_close_open_attendance_command(cast, shift, capsys):
         call_command("close_open_attendance")
     assert "1" in capsys.readouterr().out
     assert Attendance.objects.get().checked_out_at == shift.ends_at
+
+
+def test_volunteer_sees_a_personal_code(cast):
+    page = cast.client_for(cast.volunteer).get(reverse("attendance:my_code")).content.decode()
+    assert "<svg" in page and cast.volunteer.volunteer.volunteer_number in page
+
+
+def test_organizer_lists_the_coming_shifts(cast):
+    with time_machine.travel(at(1, 7, month=12), tick=False):
+        shift = make_shift(make_project(cast.org_a, cast.organizer_a), at(1, 9, month=12), hours=3)
+        page = cast.client_for(cast.organizer_a).get(reverse("attendance:shifts")).content.decode()
+        assert reverse("attendance:roster", args=[shift.pk]) in page
+        other = cast.client_for(cast.organizer_b).get(reverse("attendance:shifts")).content.decode()
+        assert reverse("attendance:roster", args=[shift.pk]) not in other

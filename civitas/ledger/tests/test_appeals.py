@@ -84,3 +84,14 @@ def test_missing_hours_are_reported_once_per_shift(cast):
             services.missing_hours_report(volunteer=cast.volunteer, shift=shift, hours=Decimal("3"), reason="again")
         with pytest.raises(ValidationError):
             services.missing_hours_report(volunteer=cast.volunteer2, shift=shift, hours=Decimal("3"), reason="me too")
+
+
+def test_missing_hours_page_sends_a_report(cast):
+    shift = make_shift(make_project(cast.org_a, cast.organizer_a), at(1, 9), hours=3)
+    sign_up(shift, cast.volunteer, status="attended")
+    client = cast.client_for(cast.volunteer)
+    with time_machine.travel(at(5, 9), tick=False):
+        assert client.get(reverse("ledger:missing_hours")).status_code == 200
+        response = client.post(reverse("ledger:missing_hours"), {"shift": shift.pk, "hours": "3", "reason": "offline"})
+    assert response.status_code == 302
+    assert Appeal.objects.get().kind == "missing_hours"

@@ -232,7 +232,7 @@ def kiosk(request: HttpRequest, token: str) -> HttpResponse:
     }
     return render(request, "attendance/kiosk.html", {
         "shift": shift, "events_url": reverse("attendance:kiosk_events", args=[token]),
-        "strings_json": json.dumps(strings, ensure_ascii=False),
+        "strings": strings,
     })
 
 

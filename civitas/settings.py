@@ -316,7 +316,28 @@ CIVITAS = {
     "DEMO_PASSWORD": "civitas-demo",
     # How long a waitlisted volunteer has to take an offered place (shifts in offer mode).
     "WAITLIST_OFFER_HOURS": env.int("WAITLIST_OFFER_HOURS", default=12),
+    # Ledger rules (civitas/ledger/rules.py).
+    "HOURS_ROUNDING_STEP": Decimal(env.str("HOURS_ROUNDING_STEP", default="0.5")),
+    "HOURS_ROUNDING": env.str("HOURS_ROUNDING", default="nearest"),  # nearest, down or up
+    "DAY_MAX_HOURS": Decimal("24"),
+    "DAY_ORGANIZATION_REVIEW_HOURS": Decimal("8"),
+    "DAY_COMMITTEE_REVIEW_HOURS": Decimal("12"),
+    "SPAN_TOLERANCE_HOURS": Decimal("0.5"),
+    # Sources whose time span is the real time served (overlap and span rules apply).
+    "SPAN_RULE_SOURCES": ["attendance", "manual", "import"],
+    "OPEN_ATTENDANCE_CLOSE_HOURS": 24,
+    "NO_SHOW_WARNING": 3,
+    "LEDGER_CHAIN_KEY": env.str("LEDGER_CHAIN_KEY", default=""),
+    # Attendance (civitas/attendance).
+    "CHECKIN_QR_WINDOW_SECONDS": 60,
+    "CHECKIN_OPENS_MINUTES_BEFORE": 60,
+    "KIOSK_REPLAY_MAX_HOURS": 24,
+    # Certificates: an Ed25519 private key (PEM, or 32 raw bytes in base64); a key derived
+    # from SECRET_KEY when unset, for development.
+    "CERTIFICATE_SIGNING_KEY": env.str("CERTIFICATE_SIGNING_KEY", default=""),
+    "CERTIFICATE_ISSUER": env.str("CERTIFICATE_ISSUER", default=""),
 }
+
 
 # Content Security Policy (django-csp 4). Scripts and styles come from Civitas itself;
 # style attributes stay allowed (templates use a few), <style> and inline scripts do not.
@@ -352,6 +373,7 @@ SEED_STEPS = [
     "civitas.accounts.seed.seed_people",
     "civitas.organizations.seed.seed_memberships",
     "civitas.projects.seed.seed_projects",
+    "civitas.ledger.seed.seed_service_records",
     "civitas.online.seed.seed_online",
     "civitas.publicity.seed.seed_publicity",
     "civitas.notifications.seed.seed_notifications",

@@ -8,10 +8,11 @@ import random
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,97 @@ def bulk_insert(
             model.objects.bulk_create(chunk, batch_size=batch)
         progress.advance(len(chunk))
     progress.finish()
+
+
+# Field types whose prepared value is the Python value itself on PostgreSQL.
+_PLAIN_FIELDS = {
+    models.AutoField, models.BigAutoField, models.IntegerField, models.BigIntegerField, models.SmallIntegerField,
+    models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField,
+    models.CharField, models.TextField, models.BooleanField, models.DateField, models.DateTimeField,
+    models.DecimalField, models.ForeignKey, models.OneToOneField,
+}
+
+
+def copy_rows(
+    model: type[models.Model],
+    columns: list[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    ctx: SeedContext | None = None,
+    total: int = 0,
+    label: str = "",
+    batch: int = 50_000,
+) -> int:
+    """Insert plain tuples (values in ``columns`` order, attribute names such as ``user_id``)
+    through the database's bulk path: COPY on PostgreSQL, ``bulk_create`` elsewhere.
+
+    Every value passes through its field's ``get_db_prep_save``, so encrypted columns hold
+    ciphertext and JSON columns hold JSON exactly as an ORM save would write them. Returns
+    the number of rows written.
+    """
+    connection = connections[router.db_for_write(model)]
+    progress = Progress(ctx, label or model._meta.verbose_name_plural, total) if ctx is not None else None
+    written = 0
+    if connection.vendor != "postgresql":
+        for chunk in chunked(rows, min(batch, 5000)):
+            with transaction.atomic(using=connection.alias):
+                model.objects.using(connection.alias).bulk_create(
+                    [model(**dict(zip(columns, row, strict=True))) for row in chunk], batch_size=len(chunk)
+                )
+            written += len(chunk)
+            if progress:
+                progress.advance(len(chunk))
+        if progress:
+            progress.finish()
+        return written
+
+    given = [model._meta.get_field(name) for name in columns]
+    # COPY leaves out no NOT NULL column: the ones not given get the field's Python default,
+    # as the ORM would write it (Django defaults are not database defaults).
+    missing = [
+        f for f in model._meta.concrete_fields
+        if f not in given and not (f.primary_key and isinstance(f, models.AutoField | models.BigAutoField))
+    ]
+    constants = [f.get_db_prep_save(f.get_default(), connection) for f in missing]
+    table = connection.ops.quote_name(model._meta.db_table)
+    column_sql = ", ".join(connection.ops.quote_name(f.column) for f in [*given, *missing])
+    # Only fields whose stored value differs from the Python value (encryption, JSON) are
+    # prepared row by row; the rest go to COPY as they are, which keeps the per-row cost low.
+    prepare = [(index, field) for index, field in enumerate(given) if type(field) not in _PLAIN_FIELDS]
+    connection.ensure_connection()
+    for chunk in chunked(rows, batch):
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
+            with raw.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
+                for row in chunk:
+                    if prepare:
+                        row = list(row)
+                        for index, field in prepare:
+                            row[index] = field.get_db_prep_save(row[index], connection)
+                    copy.write_row((*row, *constants) if constants else row)
+        written += len(chunk)
+        if progress:
+            progress.advance(len(chunk))
+    if progress:
+        progress.finish()
+    return written
+
+
+@contextmanager
+def bulk_session() -> Iterator[None]:
+    """Loosen durability for the seeding connection only: a crash mid-seed means seeding
+    again anyway, and the server's other connections keep their settings."""
+    connection = connections["default"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous=OFF")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            elif connection.vendor == "postgresql":
+                cursor.execute("SET synchronous_commit = on")

@@ -85,7 +85,7 @@ messages: setup
 assets:
 	cd assets && npm ci --silent
 	cp assets/node_modules/htmx.org/dist/htmx.min.js assets/node_modules/echarts/dist/echarts.min.js civitas/core/static/vendor/
-	cp assets/node_modules/leaflet/dist/leaflet.js assets/node_modules/leaflet/dist/leaflet.css civitas/core/static/vendor/leaflet/
+	cp assets/node_modules/leaflet/dist/leaflet.js assets/node_modules/leaflet/dist/leaflet.js.map assets/node_modules/leaflet/dist/leaflet.css civitas/core/static/vendor/leaflet/
 
 clean:
 	rm -rf $(VENV) var/static

@@ -80,6 +80,16 @@ class SignupForm(ProfileFieldsMixin):
                    "emergency_contact_name", "emergency_contact_mobile", "guardian_name", "guardian_relation",
                    "guardian_mobile", "privacy_consent"]
 
+    sections = [
+        (_("Signing in"), ["real_name", "mobile", "email", "password", "password_again"]),
+        (_("Identity"), ["id_type", "id_number", "birth_date", "gender"]),
+        (_("How you would like to serve (optional)"), ["display_name", "home_community", "skills", "interests",
+                                                       "availability", "languages"]),
+        (_("Emergency contact (optional)"), ["emergency_contact_name", "emergency_contact_mobile"]),
+        (_("Guardian (volunteers under 18)"), ["guardian_name", "guardian_relation", "guardian_mobile"]),
+        (_("Privacy"), ["privacy_consent"]),
+    ]
+
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
         if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:

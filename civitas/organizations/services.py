@@ -267,5 +267,9 @@ def committee_assign(*, user: Any, region: Region, role: str = CommitteeRole.STA
     assignment, _created = CommitteeAssignment.objects.update_or_create(
         user=user, defaults={"region": region, "role": role}
     )
+    if not user.is_staff:
+        # Committee staff and auditors read the admin, scoped to their region.
+        type(user).objects.filter(pk=user.pk).update(is_staff=True)
+        user.is_staff = True
     permissions.forget_cached_roles(user)
     return assignment

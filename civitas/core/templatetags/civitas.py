@@ -25,6 +25,21 @@ def local(obj: Any, field: str = "name") -> str:
     return localized(obj, field)
 
 
+@register.filter
+def form_sections(form: Any) -> list[tuple[Any, list[Any]]]:
+    """A form's visible fields grouped as its ``sections`` say: ``[(title, [names])]``."""
+    placed: set[str] = set()
+    groups = []
+    for title, names in form.sections:
+        fields = [form[name] for name in names if name in form.fields]
+        placed.update(names)
+        groups.append((title, fields))
+    rest = [field for field in form.visible_fields() if field.name not in placed]
+    if rest and groups:
+        groups[-1][1].extend(rest)
+    return groups
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context: dict[str, Any], **changes: Any) -> str:
     """The current query string with some parameters replaced (for pagination links)."""

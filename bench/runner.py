@@ -30,7 +30,7 @@ async def _run(base_url: str, sc: Scenario, scale: str, server_pid: int, seed: i
         session = Session(client=client, scale=scale, rng=random.Random(seed))
         try:
             if sc.probe:
-                await session.require(sc.probe)
+                await session.probe(sc.probe)
             if sc.setup:
                 await sc.setup(session)
         except Skip as reason:

@@ -27,9 +27,11 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 PARTS = ["morning", "afternoon", "evening"]
 
 
-def _resident_id(rng, birth: dt.date, female: bool) -> str:  # type: ignore[no-untyped-def]
-    sequence = rng.randrange(0, 50) * 2 + (0 if female else 1)
-    first = f"420102{birth:%Y%m%d}{rng.randrange(10):01d}{sequence:02d}"
+def _resident_id(index: int, birth: dt.date, female: bool) -> str:
+    # The area code and sequence number come from the person's index, so that no two of a
+    # million and a half generated people share an ID number, whatever their birthdays.
+    area, sequence = 420000 + index // 500, (index % 500) * 2 + (0 if female else 1)
+    first = f"{area:06d}{birth:%Y%m%d}{sequence:03d}"
     return first + resident_id_check_code(first)
 
 
@@ -99,7 +101,7 @@ def seed_people(ctx: SeedContext) -> None:
             age_days = rng.randrange(16 * 365, 70 * 365)
             birth = today - dt.timedelta(days=age_days)
             has_id = rng.random() < 0.7
-            id_number = _resident_id(rng, birth, female) if has_id else ""
+            id_number = _resident_id(i, birth, female) if has_id else ""
             joined = now - dt.timedelta(days=rng.randrange(0, 5 * 365))
             yield (
                 user_ids[i], f"V{user_ids[i] * 7919 % 10**10:010d}", surname + given, f"{given_en} {surname_en}",

@@ -4,7 +4,12 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from civitas.core import db_router
-from civitas.core.db_router import ReplicaReadsMiddleware, ReplicaRouter, using_primary, using_replica
+from civitas.core.db_router import (
+    ReplicaReadsMiddleware,
+    ReplicaRouter,
+    using_primary,
+    using_replica,
+)
 from civitas.organizations.models import Region
 
 

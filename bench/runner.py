@@ -42,6 +42,8 @@ async def _run(base_url: str, sc: Scenario, scale: str, server_pid: int, seed: i
 
         latencies: list[float] = []
         statuses: list[int] = []
+        # The first answer of each unexpected status, to say why it failed.
+        samples: dict[int, str] = {}
         counter = itertools.count()
         started = time.monotonic()
         deadline = started + sc.duration if sc.duration else None
@@ -53,9 +55,13 @@ async def _run(base_url: str, sc: Scenario, scale: str, server_pid: int, seed: i
                     return
                 began = time.perf_counter()
                 try:
-                    status = (await sc.step(session, i)).status_code
-                except httpx.HTTPError:
+                    response = await sc.step(session, i)
+                    status = response.status_code
+                    if status not in sc.expect and status not in samples:
+                        samples[status] = response.text[:300]
+                except httpx.HTTPError as error:
                     status = 0
+                    samples.setdefault(0, repr(error)[:300])
                 latencies.append(time.perf_counter() - began)
                 statuses.append(status)
 
@@ -84,6 +90,7 @@ async def _run(base_url: str, sc: Scenario, scale: str, server_pid: int, seed: i
             "throughput": round(len(statuses) / elapsed, 1) if elapsed else 0.0,
             "peak_rss_mb": round(memory.peak / 2**20, 1),
             "note": note,
+            "error_samples": {str(code): text for code, text in samples.items()},
         }
 
 

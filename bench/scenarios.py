@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -145,7 +146,7 @@ async def api_me(s: Session, i: int) -> httpx.Response:
           concurrency=4, duration=15, expect=(201,))
 async def registration(s: Session, i: int) -> httpx.Response:
     # A random mobile number per request: runs against a reused database never collide.
-    mobile = f"+86136{s.rng.randrange(10**8):08d}"
+    mobile = f"+86136{secrets.randbelow(10**8):08d}"
     return await s.client.post("/api/v1/volunteers", json={
         "real_name": "压测志愿者", "password": "bench-Password-2026", "mobile": mobile,
         "birth_date": "1995-06-01", "gender": "female", "interests": ["community"], "privacy_consent": True,

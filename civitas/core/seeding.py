@@ -133,7 +133,9 @@ def copy_rows(
     batch: int = 50_000,
 ) -> int:
     """Insert plain tuples (values in ``columns`` order, attribute names such as ``user_id``)
-    through the database's bulk path: COPY on PostgreSQL, ``bulk_create`` elsewhere.
+    through the database's bulk path: COPY on PostgreSQL, one prepared multi-row
+    ``executemany`` per batch elsewhere (no model instances: building them is most of
+    ``bulk_create``'s cost).
 
     Every value passes through its field's ``get_db_prep_save``, so encrypted columns hold
     ciphertext and JSON columns hold JSON exactly as an ORM save would write them. Returns
@@ -141,44 +143,42 @@ def copy_rows(
     """
     connection = connections[router.db_for_write(model)]
     progress = Progress(ctx, label or model._meta.verbose_name_plural, total) if ctx is not None else None
-    written = 0
-    if connection.vendor != "postgresql":
-        for chunk in chunked(rows, min(batch, 5000)):
-            with transaction.atomic(using=connection.alias):
-                model.objects.using(connection.alias).bulk_create(
-                    [model(**dict(zip(columns, row, strict=True))) for row in chunk], batch_size=len(chunk)
-                )
-            written += len(chunk)
-            if progress:
-                progress.advance(len(chunk))
-        if progress:
-            progress.finish()
-        return written
-
     given = [model._meta.get_field(name) for name in columns]
-    # COPY leaves out no NOT NULL column: the ones not given get the field's Python default,
-    # as the ORM would write it (Django defaults are not database defaults).
+    # No NOT NULL column is left out: the ones not given get the field's Python default, as
+    # the ORM would write it (Django's defaults are not database defaults).
     missing = [
         f for f in model._meta.concrete_fields
         if f not in given and not (f.primary_key and isinstance(f, models.AutoField | models.BigAutoField))
     ]
-    constants = [f.get_db_prep_save(f.get_default(), connection) for f in missing]
+    constants = tuple(f.get_db_prep_save(f.get_default(), connection) for f in missing)
     table = connection.ops.quote_name(model._meta.db_table)
     column_sql = ", ".join(connection.ops.quote_name(f.column) for f in [*given, *missing])
-    # Only fields whose stored value differs from the Python value (encryption, JSON) are
-    # prepared row by row; the rest go to COPY as they are, which keeps the per-row cost low.
-    prepare = [(index, field) for index, field in enumerate(given) if type(field) not in _PLAIN_FIELDS]
+    # Only fields whose stored value differs from the Python value (encryption, JSON, and on
+    # SQLite dates and decimals) are prepared row by row, which keeps the per-row cost low.
+    postgres = connection.vendor == "postgresql"
+    plain = _PLAIN_FIELDS if postgres else _PLAIN_FIELDS - {models.DateField, models.DateTimeField, models.DecimalField}
+    prepare = [(index, field) for index, field in enumerate(given) if type(field) not in plain]
+
+    def prepared(chunk: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        for row in chunk:
+            if prepare:
+                values = list(row)
+                for index, field in prepare:
+                    values[index] = field.get_db_prep_save(values[index], connection)
+                row = tuple(values)
+            yield (*row, *constants) if constants else row
+
     connection.ensure_connection()
-    for chunk in chunked(rows, batch):
+    insert = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * (len(given) + len(missing)))})"  # noqa: S608 (quoted model names)
+    written = 0
+    for chunk in chunked(rows, batch if postgres else min(batch, 10_000)):
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
-                for row in chunk:
-                    if prepare:
-                        row = list(row)
-                        for index, field in prepare:
-                            row[index] = field.get_db_prep_save(row[index], connection)
-                    copy.write_row((*row, *constants) if constants else row)
+            if postgres:
+                with cursor.cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
+                    for row in prepared(chunk):
+                        copy.write_row(row)
+            else:
+                cursor.executemany(insert, list(prepared(chunk)))
         written += len(chunk)
         if progress:
             progress.advance(len(chunk))

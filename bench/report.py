@@ -105,7 +105,9 @@ def table(result: dict[str, Any]) -> str:
 
 
 def growth(db: str) -> str:
-    """How each figure moves from the smallest measured scale to the larger ones."""
+    """How each figure moves from the smallest measured scale to the larger ones. "median ÷
+    healthz" divides by the same run's floor (a request that does one SELECT 1), which
+    cancels much of what a busy machine adds and leaves what the data adds."""
     results = load_all(db)
     if len(results) < 2:
         return ""
@@ -116,13 +118,23 @@ def growth(db: str) -> str:
     header = "| scenario | figure | " + " | ".join(scales) + " | growth |"
     lines = [header, "|---|---|" + "---:|" * (len(scales) + 1)]
     flagged = []
+    def healthz_median(scale: str) -> float | None:
+        found = next((s for s in results[scale]["scenarios"] if s["name"] == "healthz" and "skipped" not in s), None)
+        return found["median_ms"] if found and found["median_ms"] else None
+
     for name in names:
-        for figure, label in (("median_ms", "median ms"), ("p95_ms", "p95 ms"), ("throughput", "req/s"),
-                              ("peak_rss_mb", "peak RSS MB")):
+        for figure, label in (("median_ms", "median ms"), ("relative", "median ÷ healthz"), ("p95_ms", "p95 ms"),
+                              ("throughput", "req/s"), ("peak_rss_mb", "peak RSS MB")):
+            if figure == "relative" and name == "healthz":
+                continue
             values = []
             for scale in scales:
                 found = next((s for s in results[scale]["scenarios"] if s["name"] == name and "skipped" not in s), None)
-                values.append(found[figure] if found else None)
+                if found and figure == "relative":
+                    floor = healthz_median(scale)
+                    values.append(round(found["median_ms"] / floor, 2) if floor else None)
+                else:
+                    values.append(found[figure] if found else None)
             present = [v for v in values if v]
             if len(present) < 2:
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shlex
 import sys
 
@@ -40,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.duration is not None:
                 scenario.duration = args.duration
             result = run_scenario(base_url, scenario, args.scale, pid)
+            # Other work on the machine shares its cores: keep the load beside each figure.
+            result.update(command=command, started=started, load=round(os.getloadavg()[0], 1))
             results.append(result)
             if "skipped" in result:
                 print(f"  {name:<26} skipped: {result['skipped']}")

@@ -77,16 +77,21 @@ def table(result: dict[str, Any]) -> str:
     m = result["machine"]
     seed = result.get("seed") or {}
     lines = [
-        f"Measured {result['started']} on {m['nproc']} cores ({m['cpu']}), {m['memory']}; Python {m['python']}, "
+        f"Measured on {m['nproc']} cores ({m['cpu']}), {m['memory']}; Python {m['python']}, "
         f"Django {m['django']}, {m.get('database', '')}, cache: {m.get('cache', '')}; gunicorn with "
         f"{result['workers']} sync workers. Data: {seed.get('volunteers', 0):,} volunteers, "
         f"{seed.get('organizations', 0):,} organizations, {seed.get('regions', 0):,} regions"
         + (f" (seeded in {seed['seed_seconds']} s)." if seed.get("seed_seconds") else " (reused)."),
         "",
-        f"    {result['command']}",
+    ]
+    commands: dict[str, str] = {}
+    for s in result["scenarios"]:
+        commands.setdefault(s.get("command", result["command"]), s.get("started", result["started"]))
+    lines += [f"    {command}    # {when}" for command, when in commands.items()]
+    lines += [
         "",
-        "| scenario | conc. | requests | errors | median ms | p95 ms | p99 ms | req/s | peak RSS MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | conc. | requests | errors | median ms | p95 ms | p99 ms | req/s | peak RSS MB | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     skipped = []
     for s in result["scenarios"]:
@@ -95,7 +100,7 @@ def table(result: dict[str, Any]) -> str:
             continue
         lines.append(
             f"| `{s['name']}` | {s['concurrency']} | {s['requests']:,} | {s['errors']:,} | {s['median_ms']} | "
-            f"{s['p95_ms']} | {s['p99_ms']} | {s['throughput']:,} | {s['peak_rss_mb']} |"
+            f"{s['p95_ms']} | {s['p99_ms']} | {s['throughput']:,} | {s['peak_rss_mb']} | {s.get('load', '')} |"
         )
     notes = [f"- `{s['name']}`: {s['note']}" for s in result["scenarios"] if s.get("note")]
     errors = [

@@ -14,8 +14,9 @@ from civitas.organizations.models import Region
 
 
 @pytest.fixture
-def with_replica(settings):
-    settings.DATABASES = {**settings.DATABASES, "replica": dict(settings.DATABASES["default"])}
+def with_replica(settings, monkeypatch):
+    # What settings build from DATABASE_REPLICA_URLS: an alias named "replica".
+    monkeypatch.setattr(db_router, "replica_aliases", lambda: ["replica"])
     settings.REPLICA_READ_PATHS = ["/api/v1/stats"]
 
 
@@ -61,3 +62,22 @@ def test_middleware_sends_gets_of_listed_paths_to_the_replica(with_replica):
     middleware(factory.get("/api/v1/me"))
     assert seen == [True, False, False]
     assert db_router._replica_reads.get() is False
+
+
+def test_replica_urls_become_replica_databases_that_mirror_the_primary_in_tests():
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civitas.settings",
+           "DATABASE_URL": "postgres://app@primary:5432/civitas",
+           "DATABASE_REPLICA_URLS": "postgres://app@replica-1:5432/civitas,postgres://app@replica-2:5432/civitas"}
+    script = ("import json, django; django.setup(); from django.conf import settings; "
+              "print(json.dumps({k: [v['HOST'], v.get('TEST', {}).get('MIRROR')] for k, v in settings.DATABASES.items()}))")
+    output = subprocess.run([sys.executable, "-c", script], env=env, cwd=Path(__file__).resolve().parents[3],
+                            capture_output=True, text=True, check=True).stdout
+    assert json.loads(output.strip().splitlines()[-1]) == {
+        "default": ["primary", None], "replica": ["replica-1", "default"], "replica_2": ["replica-2", "default"],
+    }

@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--scenarios", default="", help=f"comma-separated, of: {', '.join(SCENARIOS)}")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (make run uses 3)")
+    parser.add_argument("--clients", type=int, default=1,
+                        help="client processes sharing each scenario's concurrency (for throughput targets)")
     parser.add_argument("--duration", type=float, default=None, help="override every scenario's duration (s)")
     parser.add_argument("--no-doc", action="store_true", help="do not touch docs/performance.md")
     args = parser.parse_args(argv)
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             scenario = SCENARIOS[name]
             if args.duration is not None:
                 scenario.duration = args.duration
-            result = run_scenario(base_url, scenario, args.scale, pid)
+            result = run_scenario(base_url, scenario, args.scale, pid, clients=args.clients)
             # Other work on the machine shares its cores: keep the load beside each figure.
             result.update(command=command, started=started, load=round(os.getloadavg()[0], 1))
             results.append(result)

@@ -99,7 +99,7 @@ def table(result: dict[str, Any]) -> str:
             skipped.append(f"- `{s['name']}`: skipped, {s['skipped']}")
             continue
         lines.append(
-            f"| `{s['name']}` | {s['concurrency']} | {s['requests']:,} | {s['errors']:,} | {s['median_ms']} | "
+            f"| `{s['name']}` | {s['concurrency']}{'' if s.get('clients', 1) == 1 else ' (' + str(s['clients']) + ' clients)'} | {s['requests']:,} | {s['errors']:,} | {s['median_ms']} | "
             f"{s['p95_ms']} | {s['p99_ms']} | {s['throughput']:,} | {s['peak_rss_mb']} | {s.get('load', '')} |"
         )
     notes = [f"- `{s['name']}`: {s['note']}" for s in result["scenarios"] if s.get("note")]

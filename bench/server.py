@@ -128,7 +128,9 @@ def running_server(scale: str, db: str, workers: int) -> Iterator[tuple[str, int
     log = open(ROOT / "var" / f"bench-server-{scale}-{db}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "civitas.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5"],
+         "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5",
+         # Several servers run on this machine at once: none shares the default control socket.
+         "--no-control-socket"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"

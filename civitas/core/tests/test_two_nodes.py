@@ -80,7 +80,7 @@ class Nodes:
             port = _free_port()
             self.processes.append(subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "civitas.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                 "--workers", "2", "--timeout", "30", "--graceful-timeout", "2"],
+                 "--workers", "2", "--timeout", "30", "--graceful-timeout", "2", "--no-control-socket"],
                 cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
             ))
             self.urls.append(f"http://127.0.0.1:{port}")

@@ -83,7 +83,7 @@ seed: setup
 	$(PY) manage.py seed --scale $(SCALE)
 
 bench: setup
-	$(PY) -m bench --scale $(SCALE) --db $(DB)
+	$(PY) -m bench --scale $(SCALE) --db $(DB) $(BENCH_ARGS)
 
 messages: setup
 	cd civitas && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --ignore 'core/static/vendor/*'

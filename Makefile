@@ -40,7 +40,7 @@ run: setup
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  $(BIN)/gunicorn civitas.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-	    --access-logfile - --timeout 60
+	    --access-logfile - --timeout 60 --no-control-socket
 
 worker: setup
 	$(PY) manage.py send_due_reminders --schedule

@@ -40,7 +40,7 @@ run: setup
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  $(BIN)/gunicorn civitas.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-	    --access-logfile - --timeout 60
+	    --access-logfile - --timeout 60 --no-control-socket
 
 worker: setup
 	$(PY) manage.py send_due_reminders --schedule
@@ -83,7 +83,7 @@ seed: setup
 	$(PY) manage.py seed --scale $(SCALE)
 
 bench: setup
-	$(PY) -m bench --scale $(SCALE) --db $(DB)
+	$(PY) -m bench --scale $(SCALE) --db $(DB) $(BENCH_ARGS)
 
 messages: setup
 	cd civitas && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --ignore 'core/static/vendor/*'

@@ -5,8 +5,10 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from civitas.accounts.api import router as accounts_router
+from civitas.attendance.api import router as attendance_router
 from civitas.core.api import install_error_handlers
 from civitas.insights.api import router as insights_router
+from civitas.ledger.api import router as ledger_router
 from civitas.notifications.api import router as notifications_router
 from civitas.online.api import router as online_router
 from civitas.organizations.api import router as organizations_router
@@ -31,3 +33,5 @@ api.add_router("", online_router)
 api.add_router("", projects_router)
 api.add_router("", publicity_router)
 api.add_router("", insights_router)
+api.add_router("", ledger_router)
+api.add_router("", attendance_router)

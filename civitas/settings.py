@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "civitas.accounts.twofactor.StaffTwoFactorMiddleware",
     "civitas.core.middleware.DatabaseUnavailableMiddleware",
+    "civitas.core.db_router.ReplicaReadsMiddleware",
     # Last, so that a locked-out sign-in answers with axes' 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,10 +139,23 @@ else:
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# Read replicas (docs/deploy.md): dashboards, statistics and search read from them.
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]) or env.list("DATABASE_REPLICA_URL", default=[]), 1):
+    DATABASES["replica" if _number == 1 else f"replica_{_number}"] = {
+        **env.db_url_config(_url), "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60), "CONN_HEALTH_CHECKS": True,
+        # Tests see the replica as the primary itself.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["civitas.core.db_router.ReplicaRouter"]
+REPLICA_READ_PATHS = env.list(
+    "REPLICA_READ_PATHS", default=["/api/v1/stats", "/api/v1/projects", "/insights/", "/projects/"]
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, tasks ----------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://civitas")}
+# Several deployments (or test runs) can share one Redis by prefixing their keys.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
@@ -239,6 +253,18 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Media on S3-compatible storage: MEDIA_STORAGE=storages.backends.s3.S3Storage and these.
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+    AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+    # Media holds personal uploads (certificates, photos): private objects, signed URLs.
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = env.bool("AWS_QUERYSTRING_AUTH", default=True)
+    AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -316,7 +342,28 @@ CIVITAS = {
     "DEMO_PASSWORD": "civitas-demo",
     # How long a waitlisted volunteer has to take an offered place (shifts in offer mode).
     "WAITLIST_OFFER_HOURS": env.int("WAITLIST_OFFER_HOURS", default=12),
+    # Ledger rules (civitas/ledger/rules.py).
+    "HOURS_ROUNDING_STEP": Decimal(env.str("HOURS_ROUNDING_STEP", default="0.5")),
+    "HOURS_ROUNDING": env.str("HOURS_ROUNDING", default="nearest"),  # nearest, down or up
+    "DAY_MAX_HOURS": Decimal("24"),
+    "DAY_ORGANIZATION_REVIEW_HOURS": Decimal("8"),
+    "DAY_COMMITTEE_REVIEW_HOURS": Decimal("12"),
+    "SPAN_TOLERANCE_HOURS": Decimal("0.5"),
+    # Sources whose time span is the real time served (overlap and span rules apply).
+    "SPAN_RULE_SOURCES": ["attendance", "manual", "import"],
+    "OPEN_ATTENDANCE_CLOSE_HOURS": 24,
+    "NO_SHOW_WARNING": 3,
+    "LEDGER_CHAIN_KEY": env.str("LEDGER_CHAIN_KEY", default=""),
+    # Attendance (civitas/attendance).
+    "CHECKIN_QR_WINDOW_SECONDS": 60,
+    "CHECKIN_OPENS_MINUTES_BEFORE": 60,
+    "KIOSK_REPLAY_MAX_HOURS": 24,
+    # Certificates: an Ed25519 private key (PEM, or 32 raw bytes in base64); a key derived
+    # from SECRET_KEY when unset, for development.
+    "CERTIFICATE_SIGNING_KEY": env.str("CERTIFICATE_SIGNING_KEY", default=""),
+    "CERTIFICATE_ISSUER": env.str("CERTIFICATE_ISSUER", default=""),
 }
+
 
 # Content Security Policy (django-csp 4). Scripts and styles come from Civitas itself;
 # style attributes stay allowed (templates use a few), <style> and inline scripts do not.
@@ -352,6 +399,7 @@ SEED_STEPS = [
     "civitas.accounts.seed.seed_people",
     "civitas.organizations.seed.seed_memberships",
     "civitas.projects.seed.seed_projects",
+    "civitas.ledger.seed.seed_service_records",
     "civitas.online.seed.seed_online",
     "civitas.publicity.seed.seed_publicity",
     "civitas.notifications.seed.seed_notifications",

@@ -18,6 +18,8 @@ urlpatterns = [
     path("online/", include("civitas.online.urls")),
     path("projects/", include("civitas.projects.urls")),
     path("insights/", include("civitas.insights.urls")),
+    path("attendance/", include("civitas.attendance.urls")),
+    path("", include("civitas.ledger.urls")),
     path("", include("civitas.publicity.urls")),
 ]
 

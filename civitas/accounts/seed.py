@@ -12,7 +12,7 @@ from civitas.accounts import services
 from civitas.accounts.models import ConsentRecord, ServiceCategory, Skill, User, VolunteerProfile
 from civitas.core import crypto
 from civitas.core.identity import resident_id_check_code
-from civitas.core.seeding import SeedContext, bulk_insert
+from civitas.core.seeding import SeedContext, copy_rows
 from civitas.organizations.models import CommitteeRole, Region
 from civitas.organizations.services import committee_assign
 
@@ -27,9 +27,11 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 PARTS = ["morning", "afternoon", "evening"]
 
 
-def _resident_id(rng, birth: dt.date, female: bool) -> str:  # type: ignore[no-untyped-def]
-    sequence = rng.randrange(0, 50) * 2 + (0 if female else 1)
-    first = f"420102{birth:%Y%m%d}{rng.randrange(10):01d}{sequence:02d}"
+def _resident_id(index: int, birth: dt.date, female: bool) -> str:
+    # The area code and sequence number come from the person's index, so that no two of a
+    # million and a half generated people share an ID number, whatever their birthdays.
+    area, sequence = 420000 + index // 500, (index % 500) * 2 + (0 if female else 1)
+    first = f"{area:06d}{birth:%Y%m%d}{sequence:03d}"
     return first + resident_id_check_code(first)
 
 
@@ -76,7 +78,7 @@ def seed_people(ctx: SeedContext) -> None:
     password = make_password(settings.CIVITAS["DEMO_PASSWORD"])
     rng = ctx.rng
     now = timezone.now()
-    skill_ids = list(Skill.objects.values_list("pk", flat=True))
+    skill_ids = list(Skill.objects.order_by("pk").values_list("pk", flat=True))
     categories = ServiceCategory.values
     last_pk_before = User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     today = timezone.localdate()
@@ -84,13 +86,11 @@ def seed_people(ctx: SeedContext) -> None:
     def users():  # type: ignore[no-untyped-def]
         for i in range(count):
             mobile = f"+86139{i:08d}"
-            yield User(
-                username=f"v{i:07d}", password=password, mobile=mobile,
-                mobile_digest=crypto.lookup_digest(mobile), email=f"v{i:07d}@example.org" if i % 3 == 0 else None,
-                language="en" if i % 10 == 0 else "zh-hans", date_joined=now,
-            )
+            yield (f"v{i:07d}", password, mobile, crypto.lookup_digest(mobile),
+                   f"v{i:07d}@example.org" if i % 3 == 0 else None, "en" if i % 10 == 0 else "zh-hans", now)
 
-    bulk_insert(ctx, User, users(), count, "volunteer accounts")
+    copy_rows(User, ["username", "password", "mobile", "mobile_digest", "email", "language", "date_joined"],
+              users(), ctx=ctx, total=count, label="volunteer accounts")
     user_ids = list(User.objects.filter(pk__gt=last_pk_before).order_by("pk").values_list("pk", flat=True))
 
     def profiles():  # type: ignore[no-untyped-def]
@@ -101,38 +101,45 @@ def seed_people(ctx: SeedContext) -> None:
             age_days = rng.randrange(16 * 365, 70 * 365)
             birth = today - dt.timedelta(days=age_days)
             has_id = rng.random() < 0.7
-            id_number = _resident_id(rng, birth, female) if has_id else ""
+            id_number = _resident_id(i, birth, female) if has_id else ""
             joined = now - dt.timedelta(days=rng.randrange(0, 5 * 365))
-            yield VolunteerProfile(
-                user_id=user_ids[i], volunteer_number=f"V{user_ids[i] * 7919 % 10**10:010d}", real_name=surname + given,
-                display_name=f"{given_en} {surname_en}", id_type="resident_id" if has_id else "",
-                id_number=id_number, id_number_digest=crypto.lookup_digest(f"resident_id:{id_number}") if has_id else None,
-                birth_date=birth, gender="female" if female else "male",
-                home_community_id=communities[rng.randrange(len(communities))],
-                interests=rng.sample(categories, 2),
-                availability={rng.choice(WEEKDAYS): [rng.choice(PARTS)], "sat": ["morning"]},
-                languages="普通话", privacy_consent_version=settings.CIVITAS["PRIVACY_CONSENT_VERSION"],
-                privacy_consent_at=joined, created_at=joined,
+            yield (
+                user_ids[i], f"V{user_ids[i] * 7919 % 10**10:010d}", surname + given, f"{given_en} {surname_en}",
+                "resident_id" if has_id else "", id_number,
+                crypto.lookup_digest(f"resident_id:{id_number}") if has_id else None,
+                birth, "female" if female else "male", communities[rng.randrange(len(communities))],
+                rng.sample(categories, 2), {rng.choice(WEEKDAYS): [rng.choice(PARTS)], "sat": ["morning"]},
+                "普通话", consent_version, joined, joined,
             )
 
-    bulk_insert(ctx, VolunteerProfile, profiles(), count, "volunteer profiles")
+    consent_version = settings.CIVITAS["PRIVACY_CONSENT_VERSION"]
+    copy_rows(
+        VolunteerProfile,
+        ["user_id", "volunteer_number", "real_name", "display_name", "id_type", "id_number", "id_number_digest",
+         "birth_date", "gender", "home_community_id", "interests", "availability", "languages",
+         "privacy_consent_version", "privacy_consent_at", "created_at"],
+        profiles(), ctx=ctx, total=count, label="volunteer profiles",
+    )
     through = VolunteerProfile.skills.through
-    profile_ids = list(VolunteerProfile.objects.filter(user_id__gt=last_pk_before).values_list("pk", flat=True))
+    profile_ids = list(
+        VolunteerProfile.objects.filter(user_id__gt=last_pk_before).order_by("pk").values_list("pk", flat=True)
+    )
 
     def skill_rows():  # type: ignore[no-untyped-def]
         for profile_id in profile_ids:
             if skill_ids and rng.random() < 0.5:
-                yield through(volunteerprofile_id=profile_id, skill_id=skill_ids[rng.randrange(len(skill_ids))])
+                yield (profile_id, skill_ids[rng.randrange(len(skill_ids))])
 
-    bulk_insert(ctx, through, skill_rows(), len(profile_ids) // 2, "skills")
+    copy_rows(through, ["volunteerprofile_id", "skill_id"], skill_rows(), ctx=ctx, total=len(profile_ids) // 2,
+              label="skills")
 
     def consent_rows():  # type: ignore[no-untyped-def]
         rows = VolunteerProfile.objects.filter(user_id__gt=last_pk_before).values_list(
             "user_id", "privacy_consent_version", "privacy_consent_at"
         )
-        for user_id, version, given_at in rows.iterator(chunk_size=5000):
-            yield ConsentRecord(user_id=user_id, version=version, given_at=given_at)
+        yield from rows.iterator(chunk_size=5000)
 
-    bulk_insert(ctx, ConsentRecord, consent_rows(), len(profile_ids), "privacy consents")
+    copy_rows(ConsentRecord, ["user_id", "version", "given_at"], consent_rows(), ctx=ctx, total=len(profile_ids),
+              label="privacy consents")
     ctx.data["personas"] = personas
     ctx.data["volunteer_user_ids"] = [personas["volunteer"].pk, personas["organizer"].pk, *user_ids]

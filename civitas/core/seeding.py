@@ -8,10 +8,11 @@ import random
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,97 @@ def bulk_insert(
             model.objects.bulk_create(chunk, batch_size=batch)
         progress.advance(len(chunk))
     progress.finish()
+
+
+# Field types whose prepared value is the Python value itself on PostgreSQL.
+_PLAIN_FIELDS = {
+    models.AutoField, models.BigAutoField, models.IntegerField, models.BigIntegerField, models.SmallIntegerField,
+    models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField,
+    models.CharField, models.TextField, models.BooleanField, models.DateField, models.DateTimeField,
+    models.DecimalField, models.ForeignKey, models.OneToOneField,
+}
+
+
+def copy_rows(
+    model: type[models.Model],
+    columns: list[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    ctx: SeedContext | None = None,
+    total: int = 0,
+    label: str = "",
+    batch: int = 50_000,
+) -> int:
+    """Insert plain tuples (values in ``columns`` order, attribute names such as ``user_id``)
+    through the database's bulk path: COPY on PostgreSQL, one prepared multi-row
+    ``executemany`` per batch elsewhere (no model instances: building them is most of
+    ``bulk_create``'s cost).
+
+    Every value passes through its field's ``get_db_prep_save``, so encrypted columns hold
+    ciphertext and JSON columns hold JSON exactly as an ORM save would write them. Returns
+    the number of rows written.
+    """
+    connection = connections[router.db_for_write(model)]
+    progress = Progress(ctx, label or model._meta.verbose_name_plural, total) if ctx is not None else None
+    given = [model._meta.get_field(name) for name in columns]
+    # No NOT NULL column is left out: the ones not given get the field's Python default, as
+    # the ORM would write it (Django's defaults are not database defaults).
+    missing = [
+        f for f in model._meta.concrete_fields
+        if f not in given and not (f.primary_key and isinstance(f, models.AutoField | models.BigAutoField))
+    ]
+    constants = tuple(f.get_db_prep_save(f.get_default(), connection) for f in missing)
+    table = connection.ops.quote_name(model._meta.db_table)
+    column_sql = ", ".join(connection.ops.quote_name(f.column) for f in [*given, *missing])
+    # Only fields whose stored value differs from the Python value (encryption, JSON, and on
+    # SQLite dates and decimals) are prepared row by row, which keeps the per-row cost low.
+    postgres = connection.vendor == "postgresql"
+    plain = _PLAIN_FIELDS if postgres else _PLAIN_FIELDS - {models.DateField, models.DateTimeField, models.DecimalField}
+    prepare = [(index, field) for index, field in enumerate(given) if type(field) not in plain]
+
+    def prepared(chunk: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        for row in chunk:
+            if prepare:
+                values = list(row)
+                for index, field in prepare:
+                    values[index] = field.get_db_prep_save(values[index], connection)
+                row = tuple(values)
+            yield (*row, *constants) if constants else row
+
+    connection.ensure_connection()
+    insert = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * (len(given) + len(missing)))})"  # noqa: S608 (quoted model names)
+    written = 0
+    for chunk in chunked(rows, batch if postgres else min(batch, 10_000)):
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            if postgres:
+                with cursor.cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
+                    for row in prepared(chunk):
+                        copy.write_row(row)
+            else:
+                cursor.executemany(insert, list(prepared(chunk)))
+        written += len(chunk)
+        if progress:
+            progress.advance(len(chunk))
+    if progress:
+        progress.finish()
+    return written
+
+
+@contextmanager
+def bulk_session() -> Iterator[None]:
+    """Loosen durability for the seeding connection only: a crash mid-seed means seeding
+    again anyway, and the server's other connections keep their settings."""
+    connection = connections["default"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous=OFF")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            elif connection.vendor == "postgresql":
+                cursor.execute("SET synchronous_commit = on")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from civitas.core.seeding import SeedContext, bulk_insert
+from civitas.core.seeding import SeedContext, copy_rows
 from civitas.organizations import services
 from civitas.organizations.models import (
     Membership,
@@ -104,47 +104,41 @@ def seed_organizations(ctx: SeedContext) -> None:
     total = ctx.scale.organizations
     units = min(len(UNIT_NAMES), max(total // 5, 2)) if total < 100 else total // 5
 
-    def build():  # type: ignore[no-untyped-def]
-        for index in range(total):
+    columns = ["name", "name_en", "kind", "unit_type", "region_id", "status", "contact_name", "contact_phone",
+               "created_at", "description", "parent_id"]
+
+    def build(indexes: range, unit_ids: list[int]):  # type: ignore[no-untyped-def]
+        for index in indexes:
             district = districts[index % len(districts)]
             if index < units:
                 name, name_en, unit_type = UNIT_NAMES[index % len(UNIT_NAMES)]
                 suffix = f"{index // len(UNIT_NAMES) + 1}" if index >= len(UNIT_NAMES) else ""
-                yield Organization(
-                    name=name + suffix, name_en=name_en + (f" {suffix}" if suffix else ""), kind=OrganizationKind.MEMBER_UNIT,
-                    unit_type=unit_type, region_id=district.pk, status=OrganizationStatus.APPROVED,
-                    contact_name="李主任", contact_phone=f"027-8{index:07d}"[:13], created_at=now,
-                    description="文明单位，常年组织职工参加志愿服务。",
-                )
+                yield (name + suffix, name_en + (f" {suffix}" if suffix else ""), OrganizationKind.MEMBER_UNIT,
+                       unit_type, district.pk, OrganizationStatus.APPROVED, "李主任", f"027-8{index:07d}"[:13], now,
+                       "文明单位，常年组织职工参加志愿服务。", None)
             elif index % 4 == 3:
                 community = community_ids[ctx.rng.randrange(len(community_ids))]
                 word, word_en = PLACE_WORDS[index % len(PLACE_WORDS)]
-                yield Organization(
-                    name=f"{word}社区志愿服务站{index}", name_en=f"{word_en} Community Service Station {index}",
-                    kind=OrganizationKind.STATION, unit_type=UnitType.SOCIAL, region_id=community,
-                    status=OrganizationStatus.APPROVED, contact_name="王站长", contact_phone=f"027-6{index:07d}"[:13],
-                    created_at=now, description="扎根社区，服务居民。",
-                )
+                yield (f"{word}社区志愿服务站{index}", f"{word_en} Community Service Station {index}",
+                       OrganizationKind.STATION, UnitType.SOCIAL, community, OrganizationStatus.APPROVED, "王站长",
+                       f"027-6{index:07d}"[:13], now, "扎根社区，服务居民。", None)
             else:
                 word, word_en = TEAM_WORDS[index % len(TEAM_WORDS)]
                 status = OrganizationStatus.PENDING if index % 9 == 8 else OrganizationStatus.APPROVED
-                yield Organization(
-                    name=f"{district.name}{word}志愿服务队{index}", name_en=f"{district.name_en} {word_en} Volunteer Team {index}",
-                    kind=OrganizationKind.TEAM, unit_type=UnitType.SOCIAL,
-                    region_id=streets[ctx.rng.randrange(len(streets))] if index % 2 else district.pk,
-                    status=status, contact_name="张队长", contact_phone=f"027-5{index:07d}"[:13], created_at=now,
-                    description="一支热心公益的志愿服务队伍，欢迎加入。",
-                )
+                position = index - units
+                # Half the teams sit under a member unit.
+                parent = unit_ids[position % len(unit_ids)] if position % 2 == 0 and unit_ids else None
+                yield (f"{district.name}{word}志愿服务队{index}", f"{district.name_en} {word_en} Volunteer Team {index}",
+                       OrganizationKind.TEAM, UnitType.SOCIAL,
+                       streets[ctx.rng.randrange(len(streets))] if index % 2 else district.pk,
+                       status, "张队长", f"027-5{index:07d}"[:13], now, "一支热心公益的志愿服务队伍，欢迎加入。", parent)
 
-    bulk_insert(ctx, Organization, build(), total, "organizations")
+    # Member units first, so that teams can name their parent unit in the same pass.
+    copy_rows(Organization, columns, build(range(units), []), ctx=ctx, total=units, label="member units")
+    unit_ids = list(Organization.objects.order_by("pk").values_list("pk", flat=True))
+    copy_rows(Organization, columns, build(range(units, total), unit_ids), ctx=ctx, total=total - units,
+              label="organizations")
     ids = list(Organization.objects.order_by("pk").values_list("pk", flat=True))
-    unit_ids = ids[:units]
-    # Half the teams sit under a member unit.
-    for position, organization_id in enumerate(ids[units:]):
-        if position % 2 == 0 and unit_ids:
-            Organization.objects.filter(pk=organization_id, kind=OrganizationKind.TEAM).update(
-                parent_id=unit_ids[position % len(unit_ids)]
-            )
     ctx.data["organizations"] = ids
 
 
@@ -179,13 +173,11 @@ def seed_memberships(ctx: SeedContext) -> None:
             count = 1 + (ctx.rng.random() < 0.3)
             for organization_id in ctx.rng.sample(organization_ids, min(count, len(organization_ids))):
                 applied = position % 25 == 0
-                yield Membership(
-                    user_id=user_id, organization_id=organization_id,
-                    status=MembershipStatus.APPLIED if applied else MembershipStatus.APPROVED,
-                    applied_at=now, decided_at=None if applied else now,
-                )
+                yield (user_id, organization_id, MembershipStatus.APPLIED if applied else MembershipStatus.APPROVED,
+                       now, None if applied else now)
 
-    bulk_insert(ctx, Membership, build(), int(len(volunteer_ids) * 1.3), "memberships")
+    copy_rows(Membership, ["user_id", "organization_id", "status", "applied_at", "decided_at"], build(), ctx=ctx,
+              total=int(len(volunteer_ids) * 1.3), label="memberships")
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE organizations_organization SET member_count = (SELECT COUNT(*) FROM organizations_membership m "

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civitas.core.errors import Conflict
+from civitas.core.actions import run_action
 from civitas.core.forms import apply_service_errors
 from civitas.core.pagination import paginate
 from civitas.organizations import permissions, selectors, services
@@ -88,14 +88,11 @@ def organization_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
         return redirect("organizations:detail", pk=pk)
-    try:
-        services.organization_decide(organization=organization, actor=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except Conflict as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The decision is saved."))
+    run_action(
+        request,
+        lambda: services.organization_decide(organization=organization, actor=request.user, **form.cleaned_data),
+        _("The decision is saved."),
+    )
     if request.POST.get("from") == "queue":
         return redirect("organizations:review_queue")
     return redirect("organizations:detail", pk=pk)
@@ -107,12 +104,11 @@ def organization_join(request: HttpRequest, pk: int) -> HttpResponse:
     organization = selectors.get_organization_for_user(request.user, pk)
     form = JoinForm(request.POST)
     form.is_valid()
-    try:
-        services.membership_apply(user=request.user, organization=organization, note=form.cleaned_data.get("note", ""))
-    except (ValidationError, Conflict) as error:
-        messages.error(request, error.message if isinstance(error, Conflict) else " ".join(error.messages))
-    else:
-        messages.success(request, _("Your application is sent. The organization's staff will decide on it."))
+    run_action(
+        request,
+        lambda: services.membership_apply(user=request.user, organization=organization, note=form.cleaned_data.get("note", "")),
+        _("Your application is sent. The organization's staff will decide on it."),
+    )
     return redirect("organizations:detail", pk=pk)
 
 
@@ -120,12 +116,10 @@ def organization_join(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_leave(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=pk, user=request.user)
-    try:
-        services.membership_leave(membership=membership, actor=request.user)
-    except Conflict as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("You have left the organization."))
+    run_action(
+        request, lambda: services.membership_leave(membership=membership, actor=request.user),
+        _("You have left the organization."),
+    )
     return redirect("organizations:detail", pk=membership.organization_id)
 
 
@@ -161,14 +155,11 @@ def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose approve or reject."))
     else:
-        try:
-            services.membership_decide(membership=membership, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except Conflict as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The decision is saved."))
+        run_action(
+            request,
+            lambda: services.membership_decide(membership=membership, actor=request.user, **form.cleaned_data),
+            _("The decision is saved."),
+        )
     return redirect("organizations:members", pk=organization.pk)
 
 
@@ -177,14 +168,11 @@ def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("organization"), pk=pk)
     organization = selectors.get_organization_for_user(request.user, membership.organization_id)
-    try:
-        services.membership_set_role(membership=membership, role=request.POST.get("role", ""), actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except Conflict as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The role is changed."))
+    run_action(
+        request,
+        lambda: services.membership_set_role(membership=membership, role=request.POST.get("role", ""), actor=request.user),
+        _("The role is changed."),
+    )
     return redirect("organizations:members", pk=organization.pk)
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import import_string
 
-from civitas.core.seeding import SCALES, SeedContext
+from civitas.core.seeding import SCALES, SeedContext, bulk_session
 
 
 class Command(BaseCommand):
@@ -32,8 +32,9 @@ class Command(BaseCommand):
         ctx = SeedContext(scale=SCALES[options["scale"]], rng=random.Random(options["seed"]), out=self.stdout)
         started = time.monotonic()
         ctx.say(f"Seeding the {ctx.scale.name} city (seed {options['seed']})…")
-        for dotted in settings.SEED_STEPS:
-            step_started = time.monotonic()
-            import_string(dotted)(ctx)
-            ctx.say(f"  ✓ {dotted.rsplit('.', 1)[-1]} ({time.monotonic() - step_started:.1f}s)")
+        with bulk_session():
+            for dotted in settings.SEED_STEPS:
+                step_started = time.monotonic()
+                import_string(dotted)(ctx)
+                ctx.say(f"  ✓ {dotted.rsplit('.', 1)[-1]} ({time.monotonic() - step_started:.1f}s)")
         ctx.say(f"Done in {time.monotonic() - started:.1f}s.")

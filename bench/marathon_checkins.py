@@ -1,0 +1,197 @@
+"""Marathon morning: many volunteers check in to one event through the API at once.
+
+Builds (in bulk) one shift with ``--count`` confirmed volunteers, each with an API token,
+starts gunicorn, and has every volunteer POST /api/v1/shifts/{id}/checkins with the
+shift's rotating code, as their phones would after scanning it. A share of the requests
+are repeated with the same idempotency key (a flaky network) and some with a new key (a
+double tap). Reports throughput, latency percentiles, and checks that every volunteer is
+checked in exactly once.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/civitas_bench \\
+        .venv/bin/python bench/marathon_checkins.py --count 20000 --workers 4 --concurrency 32
+
+The database named by DATABASE_URL is migrated and filled; use a database of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import random
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civitas.settings")
+
+
+def build(count: int) -> tuple[int, list[tuple[str, str]]]:
+    """Answers the shift id and (token, volunteer number) for every volunteer."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from civitas.accounts.models import ApiToken, User, VolunteerProfile
+    from civitas.core import crypto
+    from civitas.organizations.models import Organization, Region
+    from civitas.projects.models import Project, Shift, SignUp
+
+    call_command("migrate", verbosity=0)
+    tag = secrets.token_hex(3)
+    now = timezone.now()
+    region = Region.objects.create(name=f"马拉松市{tag}", level="city", code=f"M{tag}", population=1)
+    organizer = User.objects.create(username=f"marathon-organizer-{tag}")
+    organization = Organization.objects.create(
+        name=f"马拉松志愿者队{tag}", kind="team", region=region, status="approved", created_by=organizer
+    )
+    project = Project.objects.create(
+        organization=organization, region=region, title="城市马拉松", category="culture_sports",
+        status="in_progress", created_by=organizer,
+    )
+    shift = Shift.objects.create(
+        project=project, starts_at=now + dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=5),
+        capacity=count, confirmed_count=count, hours_credited=Decimal("4"),
+    )
+    users = User.objects.bulk_create(
+        [User(username=f"m{tag}-{i}", mobile_digest=crypto.lookup_digest(f"m{tag}-{i}")) for i in range(count)],
+        batch_size=5000,
+    )
+    VolunteerProfile.objects.bulk_create(
+        [VolunteerProfile(user=u, volunteer_number=f"M{tag}{i:07d}", real_name="跑者",
+                          privacy_consent_version=settings.CIVITAS["PRIVACY_CONSENT_VERSION"], privacy_consent_at=now)
+         for i, u in enumerate(users)],
+        batch_size=5000,
+    )
+    SignUp.objects.bulk_create([SignUp(shift=shift, volunteer=u, status="confirmed") for u in users], batch_size=5000)
+    keys = [secrets.token_urlsafe(24) for _ in users]
+    ApiToken.objects.bulk_create(
+        [ApiToken(user=u, key_digest=ApiToken.digest(k), last_used_at=now) for u, k in zip(users, keys, strict=True)],
+        batch_size=5000,
+    )
+    return shift.pk, [(k, f"M{tag}{i:07d}") for i, k in enumerate(keys)]
+
+
+async def fire(base: str, shift_id: int, people: list[tuple[str, str]], concurrency: int,
+               repeat_share: float, tap_share: float) -> tuple[list[float], dict[int, int], float]:
+    import logging
+
+    import httpx
+
+    from civitas.attendance import tokens
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    rng = random.Random(7)
+    jobs: list[tuple[str, str]] = []
+    for token, _number in people:
+        key = secrets.token_hex(8)
+        jobs.append((token, key))
+        if rng.random() < repeat_share:
+            jobs.append((token, key))
+        if rng.random() < tap_share:
+            jobs.append((token, secrets.token_hex(8)))
+    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    url = f"{base}/api/v1/shifts/{shift_id}/checkins"
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            token, key = queue.get_nowait()
+            started = time.perf_counter()
+            for attempt in range(3):
+                try:
+                    response = await client.post(
+                        url, json={"code": tokens.shift_code(shift_id), "idempotency_key": key},
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+                    break
+                except httpx.TransportError:
+                    # A dropped connection: the phone retries with the same key.
+                    statuses[-1] = statuses.get(-1, 0) + 1
+                    if attempt == 2:
+                        raise
+            latencies.append(time.perf_counter() - started)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return latencies, statuses, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=20000)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--repeat-share", type=float, default=0.05)
+    parser.add_argument("--tap-share", type=float, default=0.02)
+    args = parser.parse_args()
+    if "postgres" not in os.environ.get("DATABASE_URL", ""):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database of its own.")
+    print(f"building {args.count:,} volunteers on one shift…", flush=True)
+    shift_id, people = build(args.count)
+    env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "civitas.wsgi", "-b", f"127.0.0.1:{args.port}",
+         "--workers", str(args.workers), "--threads", str(args.threads), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 180
+        while True:
+            if server.poll() is not None:
+                sys.exit("gunicorn did not start")
+            try:
+                if httpx.get(f"http://127.0.0.1:{args.port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                sys.exit("gunicorn did not answer within 3 minutes")
+            time.sleep(0.5)
+        latencies, statuses, elapsed = asyncio.run(
+            fire(f"http://127.0.0.1:{args.port}", shift_id, people, args.concurrency, args.repeat_share, args.tap_share)
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    from civitas.attendance.models import Attendance, AttendanceEvent
+
+    checked_in = Attendance.objects.filter(shift_id=shift_id).count()
+    distinct = Attendance.objects.filter(shift_id=shift_id).values("volunteer_id").distinct().count()
+    effective = AttendanceEvent.objects.filter(shift_id=shift_id, is_effective=True).count()
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000
+
+    print(f"requests {len(latencies):,} in {elapsed:.1f}s = {len(latencies) / elapsed:.0f}/s; statuses {statuses}")
+    print(f"latency ms: p50 {pct(0.50):.0f}  p95 {pct(0.95):.0f}  p99 {pct(0.99):.0f}  max {ordered[-1] * 1000:.0f}"
+          f"  mean {statistics.mean(latencies) * 1000:.0f}")
+    print(f"volunteers {args.count:,}; checked in {checked_in:,} (distinct {distinct:,}); effective events {effective:,}")
+    print("OK: no duplicate, no loss" if checked_in == distinct == effective == args.count else "FAILED: counts differ")
+
+
+if __name__ == "__main__":
+    main()

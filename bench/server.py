@@ -1,0 +1,205 @@
+"""The system under test: a seeded database of the asked scale and the real server on it
+(gunicorn with whitenoise, as ``make run`` serves), in processes of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+_STATUS_SNIPPET = """
+import json, django
+django.setup()
+from civitas.accounts.models import VolunteerProfile
+from civitas.organizations.models import Organization, Region
+print(json.dumps({"regions": Region.objects.count(), "organizations": Organization.objects.count(),
+                  "volunteers": VolunteerProfile.objects.count()}))
+"""
+
+
+def database_env(scale: str, db: str) -> dict[str, str]:
+    """The environment that points Django at the benchmark database of this scale."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH", "CACHE_URL"}}
+    env.update(DJANGO_SETTINGS_MODULE="civitas.settings", DEBUG="false", PYTHONPATH=str(ROOT))
+    if db == "sqlite":
+        env["SQLITE_PATH"] = str(ROOT / "var" / f"bench-{scale}.sqlite3")
+    else:
+        env["DATABASE_URL"] = f"{PG_SERVER}/civitas_bench_{scale}"
+    return env
+
+
+def _manage(env: dict[str, str], *args: str, quiet: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True,
+        stdout=subprocess.PIPE if quiet else None,
+    )
+    return result.stdout or ""
+
+
+def _status(env: dict[str, str]) -> dict[str, int]:
+    output = subprocess.run(
+        [PYTHON, "-c", _STATUS_SNIPPET], cwd=ROOT, env=env, check=True, text=True, capture_output=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _recreate_postgres(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _postgres_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def prepare_database(scale: str, db: str) -> dict[str, object]:
+    """Migrate and seed the benchmark database unless it already holds a city of this scale.
+    Returns what was done and how long seeding took (``seed_seconds`` is None when reused)."""
+    sys.path.insert(0, str(ROOT))
+    from civitas.core.seeding import SCALES
+
+    env = database_env(scale, db)
+    if db == "postgres" and not _postgres_exists(f"civitas_bench_{scale}"):
+        _recreate_postgres(f"civitas_bench_{scale}")
+    _manage(env, "migrate", "--no-input", "-v0")
+    status = _status(env)
+    size = SCALES[scale]
+    regions = 1 + size.districts * (1 + size.streets_per_district * (1 + size.communities_per_street))
+    # Scenarios add volunteers (registration), never regions: the region count names the scale.
+    if status["regions"] == regions and status["volunteers"] >= size.volunteers:
+        print(f"Reusing the {scale} city in the {db} benchmark database ({status['volunteers']:,} volunteers).")
+        return {"seed_seconds": None, **status}
+    if status["regions"]:
+        print(f"The {db} benchmark database holds another city ({status}); rebuilding it.")
+        if db == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(env["SQLITE_PATH"] + suffix).unlink(missing_ok=True)
+        else:
+            _recreate_postgres(f"civitas_bench_{scale}")
+        _manage(env, "migrate", "--no-input", "-v0")
+    started = time.monotonic()
+    _manage(env, "seed", "--scale", scale)
+    seconds = time.monotonic() - started
+    return {"seed_seconds": round(seconds, 1), **_status(env)}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(scale: str, db: str) -> dict[str, str]:
+    env = database_env(scale, db)
+    # A real cache: Redis beside PostgreSQL (the deployment past one machine), the
+    # per-process memory cache with the embedded database (the laptop).
+    env["CACHE_URL"] = REDIS_URL if db == "postgres" else "locmemcache://bench"
+    env.setdefault("CONN_MAX_AGE", "60")
+    return env
+
+
+@contextmanager
+def running_server(scale: str, db: str, workers: int) -> Iterator[tuple[str, int]]:
+    """gunicorn on a free port in its own process group; yields (base URL, master pid)."""
+    env = server_env(scale, db)
+    _manage(env, "collectstatic", "--no-input", "-v0")
+    port = free_port()
+    log = open(ROOT / "var" / f"bench-server-{scale}-{db}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "civitas.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5",
+         # Several servers run on this machine at once: none shares the default control socket.
+         "--no-control-socket"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited ({process.returncode}); see {log.name}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not answer /healthz within 60 s; see {log.name}")
+            time.sleep(0.2)
+        yield base, process.pid
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory in bytes of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        stack.extend(children.get(current, []))
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+class MemorySampler:
+    """Peak RSS of the server's process tree, sampled five times a second in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak = pid, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss(self.pid))
+            self._stop.wait(0.2)
+
+    def __enter__(self) -> MemorySampler:
+        self.peak = tree_rss(self.pid)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()

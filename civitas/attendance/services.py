@@ -1,0 +1,273 @@
+"""Check-in and check-out, by any of the four ways, and closing what was left open.
+
+Every request carries an idempotency key. The key is claimed first (a unique row in
+AttendanceEvent), so a repeated scan, a double tap or a kiosk replaying its offline
+queue finds the first answer instead of counting again; and a volunteer has one
+Attendance per shift (unique), so two different keys for the same check-in still count
+once. Check-out proposes the service record through the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civitas.attendance.models import Attendance, AttendanceEvent, CheckMethod, EventKind
+from civitas.core.errors import Conflict
+from civitas.ledger import rules
+from civitas.ledger.models import RecordSource
+from civitas.ledger.services import record_create
+from civitas.projects.models import Shift, ShiftStatus, SignUp, SignUpStatus
+
+ORGANIZER_METHODS = (CheckMethod.PERSONAL_QR, CheckMethod.ROSTER, CheckMethod.KIOSK)
+
+
+@dataclass
+class CheckResult:
+    attendance: Attendance
+    is_new: bool  # false for a replay or a repeat of what was already done
+    distance_m: int | None = None
+
+
+def distance_m(lat1: Decimal | float, lon1: Decimal | float, lat2: Decimal | float, lon2: Decimal | float) -> int:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lon2) - float(lon1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return round(2 * 6_371_000 * math.asin(math.sqrt(a)))
+
+
+def _claim_key(*, key: str, kind: str, method: str, attendance: Attendance, is_effective: bool, actor: Any,
+               occurred_at: dt.datetime, latitude: Any = None, longitude: Any = None, distance: int | None = None,
+               override_reason: str = "") -> bool:
+    """Insert the event row for this key; answer False when the key was used before (by
+    a request that raced this one), in which case the caller's writes are rolled back."""
+    try:
+        with transaction.atomic():
+            AttendanceEvent.objects.create(
+                idempotency_key=key, kind=kind, method=method, shift_id=attendance.shift_id,
+                volunteer_id=attendance.volunteer_id, attendance=attendance, is_effective=is_effective, actor=actor,
+                occurred_at=occurred_at, latitude=latitude, longitude=longitude, distance_m=distance,
+                override_reason=override_reason,
+            )
+    except IntegrityError:
+        transaction.set_rollback(True)
+        return False
+    return True
+
+
+def _replay(key: str) -> CheckResult | None:
+    event = AttendanceEvent.objects.select_related("attendance").filter(idempotency_key=key).first()
+    if event is None:
+        return None
+    if event.attendance is None:
+        raise Conflict(_("This request was already received and did not succeed."), code="replayed_failure")
+    return CheckResult(event.attendance, is_new=False, distance_m=event.distance_m)
+
+
+def _moment(occurred_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """When it happened: now, or the device's time for a queued kiosk event, within limits."""
+    if occurred_at is None:
+        return now
+    if timezone.is_naive(occurred_at):
+        raise ValidationError({"occurred_at": [_("Give the time with its time zone.")]})
+    oldest = now - dt.timedelta(hours=settings.CIVITAS["KIOSK_REPLAY_MAX_HOURS"])
+    if occurred_at > now + dt.timedelta(minutes=2) or occurred_at < oldest:
+        raise ValidationError({"occurred_at": [_("The time of this event is not plausible.")]})
+    return min(occurred_at, now)
+
+
+def _check_geofence(shift: Shift, method: str, latitude: Any, longitude: Any, override_reason: str,
+                    actor: Any, volunteer: Any) -> tuple[int | None, bool]:
+    """Answers (distance, overridden). Only the volunteer's own scan is fenced: the other
+    ways happen in front of the organizer."""
+    if shift.latitude is None or shift.longitude is None:
+        return None, False
+    distance = None
+    if latitude is not None and longitude is not None:
+        distance = distance_m(latitude, longitude, shift.latitude, shift.longitude)
+    if method != CheckMethod.SHIFT_QR or not shift.geofence_radius_m:
+        return distance, False
+    if distance is not None and distance <= shift.geofence_radius_m:
+        return distance, False
+    if override_reason.strip() and actor is not None and actor.pk != volunteer.pk:
+        return distance, True
+    if distance is None:
+        raise ValidationError({"location": [_(
+            "Share your location to check in: this shift only accepts check-ins within %(radius)s m of the place."
+        ) % {"radius": shift.geofence_radius_m}]})
+    raise ValidationError({"location": [_(
+        "You are %(distance)s m from the place; check-in is accepted within %(radius)s m. Ask the organizer."
+    ) % {"distance": distance, "radius": shift.geofence_radius_m}]})
+
+
+@transaction.atomic
+def attendance_check_in(
+    *,
+    shift: Shift,
+    volunteer: Any,
+    method: str,
+    idempotency_key: str,
+    actor: Any = None,
+    occurred_at: dt.datetime | None = None,
+    latitude: Any = None,
+    longitude: Any = None,
+    override_reason: str = "",
+) -> CheckResult:
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 100:
+        raise ValidationError({"idempotency_key": [_("Every check-in needs an idempotency key (up to 100 characters).")]})
+    replay = _replay(key)
+    if replay is not None:
+        return replay
+    now = timezone.now()
+    at = _moment(occurred_at, now)
+    if method not in CheckMethod.values or method == CheckMethod.AUTOMATIC:
+        raise ValidationError({"method": [_("Unknown way of checking in.")]})
+    if shift.status != ShiftStatus.OPEN:
+        raise Conflict(_("This shift is cancelled."), code="shift_cancelled")
+    opens = shift.starts_at - dt.timedelta(minutes=settings.CIVITAS["CHECKIN_OPENS_MINUTES_BEFORE"])
+    if at < opens:
+        raise Conflict(_("Check-in opens at %(time)s.") % {"time": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M")},
+                       code="too_early")
+    if at > shift.ends_at:
+        raise Conflict(_("This shift has ended."), code="shift_ended")
+    if not SignUp.objects.filter(
+        shift=shift, volunteer=volunteer, status__in=[SignUpStatus.CONFIRMED, SignUpStatus.ATTENDED]
+    ).exists():
+        raise ValidationError({"volunteer": [_("This volunteer has no confirmed place on this shift.")]})
+    distance, overridden = _check_geofence(shift, method, latitude, longitude, override_reason, actor, volunteer)
+    elsewhere = Attendance.objects.filter(volunteer=volunteer, checked_out_at__isnull=True).exclude(shift=shift).first()
+    if elsewhere is not None:
+        raise Conflict(_("This volunteer is still checked in at another shift; check out there first."),
+                       code="checked_in_elsewhere")
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(
+                shift=shift, volunteer=volunteer, checked_in_at=at, check_in_method=method,
+                flags=[rules.GEOFENCE_OVERRIDDEN] if overridden else [],
+                note=override_reason.strip() if overridden else "",
+            )
+        is_new = True
+    except IntegrityError:
+        attendance = Attendance.objects.get(shift=shift, volunteer=volunteer)
+        is_new = False
+    claimed = _claim_key(key=key, kind=EventKind.CHECK_IN, method=method, attendance=attendance, is_effective=is_new,
+                         actor=actor, occurred_at=at, latitude=latitude, longitude=longitude, distance=distance,
+                         override_reason=override_reason.strip() if overridden else "")
+    if not claimed:
+        if is_new:
+            raise Conflict(_("This idempotency key was already used for another request."), code="key_reused")
+        return CheckResult(attendance, is_new=False, distance_m=distance)
+    return CheckResult(attendance, is_new=is_new, distance_m=distance)
+
+
+def _close(attendance: Attendance, *, at: dt.datetime, method: str, actor: Any, flags: list[str]) -> Attendance:
+    """Check out: propose the service record (hours = the time served, at most what the
+    shift credits, rounded) and mark the sign-up attended."""
+    shift = attendance.shift
+    at = max(at, attendance.checked_in_at)
+    served = rules.span_hours(attendance.checked_in_at, at)
+    hours = rules.round_hours(min(served, Decimal(shift.hours_credited)))
+    all_flags = list(dict.fromkeys([*attendance.flags, *flags]))
+    attendance.checked_out_at = at
+    attendance.check_out_method = method
+    attendance.flags = all_flags
+    if hours > 0:
+        attendance.record = record_create(
+            volunteer=attendance.volunteer, organization=shift.project.organization, project=shift.project,
+            shift=shift, started_at=attendance.checked_in_at, ended_at=at, hours=hours,
+            source=RecordSource.ATTENDANCE, created_by=actor, flags=[f for f in all_flags if f in rules.RULE_LABELS],
+            idempotency_key=f"attendance:{attendance.pk}", note=attendance.note,
+        )
+    attendance.save(update_fields=["checked_out_at", "check_out_method", "flags", "record"])
+    SignUp.objects.filter(shift=shift, volunteer_id=attendance.volunteer_id, status=SignUpStatus.CONFIRMED).update(
+        status=SignUpStatus.ATTENDED
+    )
+    return attendance
+
+
+@transaction.atomic
+def attendance_check_out(
+    *,
+    shift: Shift,
+    volunteer: Any,
+    method: str,
+    idempotency_key: str,
+    actor: Any = None,
+    occurred_at: dt.datetime | None = None,
+    latitude: Any = None,
+    longitude: Any = None,
+) -> CheckResult:
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 100:
+        raise ValidationError({"idempotency_key": [_("Every check-out needs an idempotency key (up to 100 characters).")]})
+    replay = _replay(key)
+    if replay is not None:
+        return replay
+    at = _moment(occurred_at, timezone.now())
+    close_by = shift.ends_at + dt.timedelta(hours=settings.CIVITAS["OPEN_ATTENDANCE_CLOSE_HOURS"])
+    if at > close_by:
+        raise Conflict(_("Attendance of this shift is closed."), code="attendance_closed")
+    attendance = Attendance.objects.select_for_update().select_related("shift__project__organization").filter(
+        shift=shift, volunteer=volunteer
+    ).first()
+    if attendance is None:
+        raise ValidationError({"volunteer": [_("This volunteer has not checked in to this shift.")]})
+    is_new = attendance.checked_out_at is None
+    if is_new:
+        _close(attendance, at=at, method=method, actor=actor, flags=[])
+    claimed = _claim_key(key=key, kind=EventKind.CHECK_OUT, method=method, attendance=attendance, is_effective=is_new,
+                         actor=actor, occurred_at=at, latitude=latitude, longitude=longitude)
+    if not claimed:
+        if is_new:
+            raise Conflict(_("This idempotency key was already used for another request."), code="key_reused")
+        return CheckResult(attendance, is_new=False)
+    return CheckResult(attendance, is_new=is_new)
+
+
+def close_open_attendance(*, now: dt.datetime | None = None) -> int:
+    """Close every attendance still open ``OPEN_ATTENDANCE_CLOSE_HOURS`` after its shift
+    ended, at the shift's end and flagged for review; mark confirmed sign-ups that never
+    checked in as no-shows. A periodic task calls this (``tasks.py``); so does
+    ``manage.py close_open_attendance``. Answers how many attendances were closed."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=settings.CIVITAS["OPEN_ATTENDANCE_CLOSE_HOURS"])
+    closed = 0
+    open_ids = list(
+        Attendance.objects.filter(checked_out_at__isnull=True, shift__ends_at__lte=cutoff).values_list("pk", flat=True)
+    )
+    for pk in open_ids:
+        with transaction.atomic():
+            attendance = Attendance.objects.select_for_update().select_related("shift__project__organization").get(pk=pk)
+            if attendance.checked_out_at is not None:
+                continue
+            try:
+                with transaction.atomic():
+                    _close(attendance, at=attendance.shift.ends_at, method=CheckMethod.AUTOMATIC, actor=None,
+                           flags=[rules.CLOSED_AUTOMATICALLY])
+            except ValidationError as error:
+                # The ledger refused the hours (an overlap, the daily cap): close without
+                # a record and keep why, for the organizer to see.
+                attendance.checked_out_at = attendance.shift.ends_at
+                attendance.check_out_method = CheckMethod.AUTOMATIC
+                attendance.record = None
+                attendance.flags = [*attendance.flags, rules.CLOSED_AUTOMATICALLY]
+                attendance.note = (attendance.note + "\n" + " ".join(error.messages)).strip()
+                attendance.save(update_fields=["checked_out_at", "check_out_method", "record", "flags", "note"])
+            closed += 1
+    checked_in = Attendance.objects.filter(shift_id=OuterRef("shift_id"), volunteer_id=OuterRef("volunteer_id"))
+    SignUp.objects.filter(
+        status=SignUpStatus.CONFIRMED, shift__ends_at__lte=cutoff, shift__status=ShiftStatus.OPEN
+    ).exclude(Exists(checked_in)).update(status=SignUpStatus.NO_SHOW)
+    return closed

@@ -1,0 +1,65 @@
+import json
+
+import pytest
+import time_machine
+
+from civitas.attendance import tokens
+from civitas.attendance.models import Attendance
+from civitas.ledger.models import ServiceRecord
+from civitas.ledger.tests.factories import at, make_project, make_shift, sign_up
+
+
+@pytest.fixture
+def shift(cast):
+    shift = make_shift(make_project(cast.org_a, cast.organizer_a), at(1, 9, month=12), hours=3)
+    sign_up(shift, cast.volunteer)
+    return shift
+
+
+def post(client, path, body, headers):
+    return client.post(path, json.dumps(body), content_type="application/json", **headers)
+
+
+def test_volunteer_checks_in_with_the_shift_code_and_a_replay_counts_once(cast, shift, api_token, client):
+    headers = api_token(cast.volunteer)
+    with time_machine.travel(at(1, 9, month=12), tick=False):
+        body = {"code": tokens.shift_code(shift.pk), "idempotency_key": "app-1"}
+        first = post(client, f"/api/v1/shifts/{shift.pk}/checkins", body, headers)
+        again = post(client, f"/api/v1/shifts/{shift.pk}/checkins", body, headers)
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["replayed"] is True and again.json()["id"] == first.json()["id"]
+    assert Attendance.objects.count() == 1
+
+
+def test_a_code_of_another_shift_is_refused(cast, shift, api_token, client):
+    other = make_shift(shift.project, at(2, 9, month=12))
+    with time_machine.travel(at(1, 9, month=12), tick=False):
+        response = post(client, f"/api/v1/shifts/{shift.pk}/checkins",
+                        {"code": tokens.shift_code(other.pk), "idempotency_key": "k"}, api_token(cast.volunteer))
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"]["code"]
+
+
+def test_organizer_checks_a_volunteer_in_and_out_by_number(cast, shift, api_token, client):
+    headers = api_token(cast.organizer_a)
+    number = cast.volunteer.volunteer.volunteer_number
+    with time_machine.travel(at(1, 9, month=12), tick=False):
+        assert post(client, f"/api/v1/shifts/{shift.pk}/checkins", {"volunteer": number, "idempotency_key": "a"}, headers).status_code == 201
+    with time_machine.travel(at(1, 12, month=12), tick=False):
+        response = post(client, f"/api/v1/shifts/{shift.pk}/checkouts", {"volunteer": tokens.personal_code(number), "idempotency_key": "b"}, headers)
+    assert response.status_code == 201
+    assert ServiceRecord.objects.get(pk=response.json()["record_id"]).hours == 3
+
+
+def test_an_organizer_of_another_organization_cannot_check_others_in(cast, shift, api_token, client):
+    number = cast.volunteer.volunteer.volunteer_number
+    with time_machine.travel(at(1, 9, month=12), tick=False):
+        response = post(client, f"/api/v1/shifts/{shift.pk}/checkins", {"volunteer": number, "idempotency_key": "a"},
+                        api_token(cast.organizer_b))
+    assert response.status_code == 403
+    assert not Attendance.objects.exists()
+
+
+def test_check_in_needs_a_token(shift, client):
+    response = client.post(f"/api/v1/shifts/{shift.pk}/checkins", json.dumps({"idempotency_key": "x"}), content_type="application/json")
+    assert response.status_code == 401

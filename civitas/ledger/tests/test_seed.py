@@ -1,0 +1,49 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db.models import Sum
+
+from civitas.accounts.models import User
+from civitas.ledger.models import HoursRollup, ServiceRecord, VolunteerTotals
+from civitas.ledger.services import ledger_verify, totals_rebuild
+
+
+def test_demo_seed_has_a_chained_history_with_every_star_level(db):
+    call_command("seed", scale="demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert ServiceRecord.objects.filter(status="approved").count() >= 2000
+    assert ledger_verify() == []
+    levels = set(VolunteerTotals.objects.values_list("star_level", flat=True))
+    assert levels >= set(range(0, len(settings.CIVITAS["STAR_THRESHOLDS"]) + 1))
+    demo = VolunteerTotals.objects.get(volunteer=User.objects.get(username="volunteer"))
+    assert demo.star_level >= 1
+    approved = ServiceRecord.objects.filter(status="approved").aggregate(total=Sum("hours"))["total"]
+    assert HoursRollup.objects.aggregate(total=Sum("hours"))["total"] == approved
+    assert VolunteerTotals.objects.aggregate(total=Sum("total_hours"))["total"] == approved > Decimal("0")
+    assert totals_rebuild() == 0  # what was kept is what the ledger says
+
+
+def test_seed_credits_past_shifts_when_the_projects_step_made_them(db):
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from civitas.conftest import make_volunteer
+    from civitas.core.seeding import SCALES, SeedContext
+    from civitas.ledger.seed import seed_service_records
+    from civitas.ledger.tests.factories import make_project, make_shift
+    from civitas.organizations.models import Organization, Region
+
+    region = Region.objects.create(name="市", level="city", code="X", population=1)
+    volunteer = make_volunteer("张三", "13700000001")
+    organization = Organization.objects.create(name="队", kind="team", region=region, status="approved",
+                                               created_by=volunteer)
+    project = make_project(organization, volunteer)
+    for days in range(5, 40):
+        make_shift(project, timezone.now() - dt.timedelta(days=days), hours=3)
+    ctx = SeedContext(scale=SCALES["demo"], rng=random.Random(1), quiet=True,
+                      data={"volunteer_user_ids": [volunteer.pk], "organizations": [organization.pk]})
+    seed_service_records(ctx)
+    assert ServiceRecord.objects.filter(shift__isnull=False).exists()
+    assert ledger_verify() == []

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from civitas.core.api import ErrorOut, Page, current_user
+from civitas.core.ratelimit import client_ip
 from civitas.publicity import selectors, services
-from civitas.publicity.http import client_ip
 from civitas.publicity.models import Article, ArticleKind, Campaign, Comment
 
 router = Router(tags=["publicity"])

@@ -53,9 +53,14 @@ def can_moderate_comments(user: Any) -> bool:
     return is_committee_staff(user)
 
 
+def comment_region(comment: Comment) -> Any:
+    """The region of the article or project commented on (None: city-wide news)."""
+    return _article_region(comment.article) if comment.article_id else comment.project.region
+
+
 def can_moderate_comment(user: Any, comment: Comment) -> bool:
     """Committee staff over the region of the article or project commented on."""
-    region = _article_region(comment.article) if comment.article_id else comment.project.region
+    region = comment_region(comment)
     if region is None:
         return is_city_staff(user)
     return can_govern_region(user, region)

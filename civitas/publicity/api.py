@@ -50,7 +50,7 @@ class ArticleFilter(Schema):
     kind: ArticleKind | None = None
     tag: str = Field("", max_length=40)
     organization: int | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
 
 
 @router.get("/articles", response=Page[ArticleOut], auth=None)

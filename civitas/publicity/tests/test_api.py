@@ -106,3 +106,9 @@ def test_rate_limit_counts_the_address_the_proxy_vouches_for(cast, settings):
                        HTTP_X_FORWARDED_FOR="9.9.9.9, 2.2.2.2").status_code == 201
     assert client.post(url, {"name": "丙", "email": "c@example.org", "text": "三"}, content_type="application/json",
                        HTTP_X_FORWARDED_FOR="9.9.9.9, 2.2.2.2").status_code == 429
+
+
+def test_article_list_refuses_a_page_number_past_the_bound(cast):
+    client = cast.client_for(None)
+    assert client.get("/api/v1/articles", {"page": 100_000}).status_code == 200
+    assert client.get("/api/v1/articles", {"page": 6200362707881924608}).status_code == 422

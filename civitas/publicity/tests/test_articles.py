@@ -96,6 +96,18 @@ def test_draft_preview_for_its_writers_only(cast):
         assert cast.client_for(outsider).get(url).status_code == 404
 
 
+def test_waiting_story_stays_readable_to_its_writers_and_auditors_but_not_editable(cast):
+    story = services.article_create(author=cast.organizer_a, organization=cast.org_a, title="待审", body="<p>待审</p>")
+    services.article_submit(article=story, actor=cast.organizer_a)
+    url = reverse("publicity:article", args=[story.slug])
+    edit = reverse("publicity:article_edit", args=[story.slug])
+    for reader in (cast.organizer_a, cast.auditor):
+        assert cast.client_for(reader).get(url).status_code == 200
+        assert cast.client_for(reader).get(edit).status_code == 403
+    for outsider in (None, cast.volunteer, cast.organizer_b, cast.other_district_staff):
+        assert cast.client_for(outsider).get(url).status_code == 404
+
+
 def test_editor_page_writes_a_draft_and_keeps_text_on_error(cast):
     client = cast.client_for(cast.city_staff)
     bad = client.post(reverse("publicity:article_new"), {"kind": "news", "language": "zh-hans", "title": "",

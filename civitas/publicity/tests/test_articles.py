@@ -204,3 +204,13 @@ def test_story_links_to_its_public_project_only(cast):
     assert "周末助老" in client.get(reverse("publicity:article", args=[story.slug])).content.decode()
     type(project).objects.filter(pk=project.pk).update(status="draft")
     assert "周末助老" not in client.get(reverse("publicity:article", args=[story.slug])).content.decode()
+
+
+def test_a_body_changed_outside_the_services_is_cleaned_when_shown(cast):
+    from civitas.publicity.models import Article
+
+    article = make_article(cast)
+    Article.objects.filter(pk=article.pk).update(body='<p>正文</p><script>alert("x")</script><img src=x onerror=alert(1)>')
+    html = cast.client_for(None).get(reverse("publicity:article", args=[article.slug])).content.decode()
+    assert "<p>正文</p>" in html
+    assert 'alert("x")' not in html and "onerror" not in html

@@ -214,3 +214,9 @@ def test_a_body_changed_outside_the_services_is_cleaned_when_shown(cast):
     html = cast.client_for(None).get(reverse("publicity:article", args=[article.slug])).content.decode()
     assert "<p>正文</p>" in html
     assert 'alert("x")' not in html and "onerror" not in html
+
+
+def test_editor_toolbar_comes_from_a_static_file(cast):
+    html = cast.client_for(cast.city_staff).get(reverse("publicity:article_new")).content.decode()
+    assert "publicity/article_form.js" in html and "<script>" not in html
+    assert 'data-for="id_body"' in html and "data-prompt=" in html

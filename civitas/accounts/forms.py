@@ -138,6 +138,9 @@ AUDIT_ACTIONS = [
     ("personal_data.export", _("Personal data downloaded")),
     ("account.close", _("Accounts closed")),
     ("export", _("Exports")),
+    ("article.", _("Story approvals and returns")),
+    ("honor.", _("Award decisions")),
+    ("comment.", _("Comment moderation")),
 ]
 
 

@@ -20,6 +20,8 @@ from civitas.online.models import OnlineTask, TaskKind
 
 router = Router(tags=["online"])
 PAGE_SIZE = 20
+# Far beyond any real list, and small enough that the offset stays a sane integer.
+MAX_PAGE = 100_000
 
 
 class TaskOut(Schema):
@@ -50,7 +52,7 @@ class TaskOut(Schema):
 class TaskFilter(Schema):
     kind: TaskKind | None = None
     organization: int | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 @router.get("/online-tasks", response=Page[TaskOut], auth=None)
@@ -155,7 +157,7 @@ class CourseOut(Schema):
 
 
 @router.get("/courses", response=Page[CourseOut], auth=None)
-def courses(request: HttpRequest, page: int = Query(1, ge=1)):  # type: ignore[no-untyped-def]
+def courses(request: HttpRequest, page: int = Query(1, ge=1, le=MAX_PAGE)):  # type: ignore[no-untyped-def]
     queryset = selectors.course_list(user=current_user(request))
     start = (page - 1) * PAGE_SIZE
     return {"items": list(queryset[start : start + PAGE_SIZE]), "count": queryset.count()}

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.accounts.audit import audit
 from civitas.accounts.models import Qualification, VolunteerQualification
 from civitas.core.errors import Conflict
 from civitas.core.events import publish
@@ -351,6 +352,17 @@ def submission_review(*, submission: Submission, reviewer: Any, accept: bool, re
     submission.review_reason = reason
     submission.save(update_fields=["record", "hours", "status", "reviewed_by", "reviewed_at", "review_reason"])
     _event(submission, SubmissionStatus.SUBMITTED, reviewer, reason)
+    # An acceptance puts hours into the ledger: auditors of the organization's region
+    # read who decided, on whose work, and why.
+    audit(
+        actor=reviewer,
+        action="online_submission.accept" if accept else "online_submission.reject",
+        target=submission,
+        region=submission.organization.region,
+        details={"task_id": submission.task_id, "volunteer_id": submission.volunteer_id,
+                 "record_id": submission.record_id, "hours": str(submission.hours) if accept else None,
+                 "reason": reason},
+    )
     publish("submission.reviewed", submission_id=submission.pk, accepted=accept)
     return submission
 

@@ -162,6 +162,10 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
             request, "online/_review_card.html", {"submission": submission, "form": form, "error": error_text},
             status=200 if status != 403 else 403,
         )
+    if status == 403:
+        # Someone who may see the evidence but not decide on it (the volunteer, committee
+        # staff): no redirect into a review queue that is not theirs.
+        raise PermissionDenied(error_text)
     if error_text:
         messages.error(request, error_text)
     else:

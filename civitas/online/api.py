@@ -22,6 +22,9 @@ router = Router(tags=["online"])
 PAGE_SIZE = 20
 # Far beyond any real list, and small enough that the offset stays a sane integer.
 MAX_PAGE = 100_000
+# The largest primary key (a 64-bit column): a bigger number in a filter is a 422, not
+# an overflow in the database driver.
+MAX_ID = 2**63 - 1
 
 
 class TaskOut(Schema):
@@ -51,7 +54,7 @@ class TaskOut(Schema):
 
 class TaskFilter(Schema):
     kind: TaskKind | None = None
-    organization: int | None = None
+    organization: int | None = Field(None, ge=1, le=MAX_ID)
     page: int = Field(1, ge=1, le=MAX_PAGE)
 
 

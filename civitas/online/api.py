@@ -176,6 +176,10 @@ class LessonOut(Schema):
     has_attachment: bool
 
     @staticmethod
+    def resolve_body(lesson: Any) -> str:
+        return str(lesson.body_html)
+
+    @staticmethod
     def resolve_has_attachment(lesson: Any) -> bool:
         return bool(lesson.attachment)
 

@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import nh3
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +38,7 @@ from civitas.online.models import (
     SubmissionStatus,
     TaskKind,
 )
+from civitas.online.sanitize import sanitize_lesson_html
 from civitas.projects.models import Project, ProjectStatus
 
 ACTIVE_PROJECT_STATUSES = (ProjectStatus.RECRUITING, ProjectStatus.IN_PROGRESS)
@@ -380,23 +380,6 @@ def claims_expire(*, now: dt.datetime | None = None) -> int:
 
 
 # --- Training --------------------------------------------------------------------------
-
-LESSON_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "a", "code", "pre",
-    "hr", "table", "thead", "tbody", "tr", "th", "td",
-}
-
-
-def sanitize_lesson_html(html: str) -> str:
-    """Lesson text is HTML written by staff; only plain formatting survives."""
-    return nh3.clean(
-        html or "",
-        tags=LESSON_TAGS,
-        attributes={"a": {"href", "title"}, "th": {"scope"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-
 
 @transaction.atomic
 def course_create(

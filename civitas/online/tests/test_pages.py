@@ -218,3 +218,15 @@ def test_someone_who_may_see_but_not_review_evidence_is_refused_not_redirected(c
 
     submission.refresh_from_db()
     assert response.status_code == 403 and submission.status == SubmissionStatus.SUBMITTED
+
+
+def test_a_lesson_body_written_around_the_services_is_still_shown_inert(cast, course):
+    lesson = course.lessons.get()
+    Lesson.objects.filter(pk=lesson.pk).update(body="<p>文明上网</p><script>alert(1)</script><img src=x onerror=alert(1)>")
+    client = cast.client_for(None)
+
+    page = client.get(reverse("online:lesson_detail", args=[course.pk, lesson.pk])).content.decode()
+    api = client.get(f"/api/v1/courses/{course.pk}").json()["lessons"][0]["body"]
+
+    for shown in (page, api):
+        assert "<p>文明上网</p>" in shown and "<script>alert(1)" not in shown and "onerror" not in shown

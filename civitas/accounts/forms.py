@@ -131,6 +131,7 @@ class CloseAccountForm(forms.Form):
 AUDIT_ACTIONS = [
     ("", _("All actions")),
     ("organization.", _("Organization decisions")),
+    ("project.", _("Project decisions")),
     ("membership.", _("Membership decisions and roles")),
     ("committee.", _("Committee assignments")),
     ("volunteer.merge", _("Merged records")),

@@ -19,7 +19,7 @@ from django.db import transaction
 from civitas.notifications import content
 from civitas.notifications.models import Kind
 from civitas.notifications.reminders import reminders_cancel, reminders_schedule
-from civitas.notifications.services import notify
+from civitas.notifications.services import account_forget, notify
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,12 @@ def on_star_level(event: str, user_id: int, level: int, **_: Any) -> None:
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is not None:
         notify(recipient=user, kind=Kind.HONORS, render=lambda: content.star_level(level))
+
+
+def on_account_closed(event: str, user_id: int, **_: Any) -> None:
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None:
+        account_forget(user=user)
 
 
 def on_certificate_issued(event: str, certificate_id: int, **_: Any) -> None:

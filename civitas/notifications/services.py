@@ -193,6 +193,23 @@ def unsubscribe(*, user: Any, kind: str) -> NotificationSettings:
     return row
 
 
+def account_forget(*, user: Any) -> None:
+    """A closed account keeps its inbox history but no address to reach it by: the
+    addresses given for notices, those copied onto deliveries, and anything not yet sent."""
+    from civitas.notifications.models import Reminder, ReminderStatus
+
+    with transaction.atomic():
+        NotificationSettings.objects.filter(user=user).update(email="", mobile="")
+        deliveries = Delivery.objects.filter(message__recipient=user)
+        deliveries.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]).update(
+            status=DeliveryStatus.SKIPPED, last_error="account closed", claimed_until=None
+        )
+        deliveries.exclude(status=DeliveryStatus.SENDING).update(address="")
+        Reminder.objects.filter(signup__volunteer=user, status=ReminderStatus.SCHEDULED).update(
+            status=ReminderStatus.CANCELLED
+        )
+
+
 # --- Inbox ------------------------------------------------------------------------------
 
 

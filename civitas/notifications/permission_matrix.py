@@ -6,7 +6,9 @@ to its recipient alone; the failed-delivery desk to city staff; writing to a ros
 the organization's staff. Everyone else gets 404, as if the thing did not exist.
 """
 
-from civitas.permission_matrix import Case, api, page, signed_in
+from django.contrib import admin
+
+from civitas.permission_matrix import STAFF, Case, api, each, page, signed_in
 
 COMPOSE = {"subject": "明天集合时间提前", "body": "请八点半到社区服务中心。"}
 
@@ -48,6 +50,21 @@ ROUTES = {
 }
 
 
+# The admin of notices holds people's messages and addresses: superusers only. Committee
+# staff and auditors are admin users (committee_assign makes them so) for their own
+# models, and are refused here; everyone else is sent to the admin's sign-in page.
+# Object pages name a real row of the scene, since a missing one is answered with a redirect.
+ROUTES.update({
+    f"admin:notifications_{model._meta.model_name}_{view}": Case(
+        params={"object_id": f"notifications_admin_{model._meta.model_name}"},
+        expect=signed_in(302, **each(STAFF, 403)),
+    )
+    for model in admin.site._registry
+    if model._meta.app_label == "notifications"
+    for view in ("changelist", "add", "history", "delete", "change")
+})
+
+
 def build_scene(cast, scene):  # type: ignore[no-untyped-def]
     import datetime as dt
     from decimal import Decimal
@@ -56,6 +73,7 @@ def build_scene(cast, scene):  # type: ignore[no-untyped-def]
 
     from civitas.notifications import services as notifications
     from civitas.notifications.models import Channel, Delivery, DeliveryStatus, Kind
+    from civitas.notifications.reminders import reminders_schedule
     from civitas.projects import services as projects
 
     def recruiting_project(title: str):  # type: ignore[no-untyped-def]
@@ -76,7 +94,7 @@ def build_scene(cast, scene):  # type: ignore[no-untyped-def]
 
     project = recruiting_project("通知权限矩阵")
     on_roster = shift(project)
-    projects.signup_create(shift=on_roster, volunteer=cast.volunteer)
+    signup = projects.signup_create(shift=on_roster, volunteer=cast.volunteer)
     scene["notifications_project"] = project.pk
     scene["notifications_shift"] = on_roster.pk
     scene["notifications_other_shift"] = shift(recruiting_project("另一个项目")).pk
@@ -92,3 +110,12 @@ def build_scene(cast, scene):  # type: ignore[no-untyped-def]
                   "last_error": "550 mailbox unavailable"},
     )[0].pk
     scene["notifications_unsubscribe"] = notifications.unsubscribe_token(user=cast.volunteer, kind=Kind.SIGNUP)
+    scene["notifications_admin_message"] = message.pk
+    scene["notifications_admin_delivery"] = scene["notifications_failed_delivery"]
+    scene["notifications_admin_reminder"] = reminders_schedule(signup=signup)[0].pk
+    scene["notifications_admin_notificationsettings"] = notifications.preferences_update(
+        user=cast.volunteer, channels={}
+    ).pk
+    scene["notifications_admin_broadcast"] = notifications.broadcast_send(
+        sender=cast.organizer_a, project=project, subject="集合时间", body="八点半到。"
+    ).pk

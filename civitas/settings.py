@@ -412,13 +412,11 @@ SEED_STEPS = [
 # on its AppConfig; a deployment may add handlers of its own here. docs/events.md.
 EVENT_HANDLERS: dict[str, list[str]] = {}
 
-# The public site: comment moderation and spam limits, cache lifetimes (publicity.conf).
+# The public site: comment moderation and spam rules, cache lifetimes (publicity.conf);
+# the comment rate limit is the "comment" scope of RATE_LIMITS.
 PUBLICITY = {
     "COMMENT_REPORTS_TO_HIDE": env.int("COMMENT_REPORTS_TO_HIDE", default=3),
-    "COMMENT_RATE_LIMIT": env.int("COMMENT_RATE_LIMIT", default=5),
-    "COMMENT_RATE_WINDOW_SECONDS": 600,
     "COMMENT_MAX_LINKS": 2,
-    "CLIENT_IP_HEADER": env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR"),
     "COUNTERS_TTL_SECONDS": 300,
     "HOME_CACHE_TTL_SECONDS": 60,
     "CAMPAIGN_FIGURES_TTL_SECONDS": 300,

@@ -131,6 +131,7 @@ class CloseAccountForm(forms.Form):
 AUDIT_ACTIONS = [
     ("", _("All actions")),
     ("organization.", _("Organization decisions")),
+    ("project.", _("Project decisions")),
     ("membership.", _("Membership decisions and roles")),
     ("committee.", _("Committee assignments")),
     ("volunteer.merge", _("Merged records")),
@@ -138,6 +139,9 @@ AUDIT_ACTIONS = [
     ("personal_data.export", _("Personal data downloaded")),
     ("account.close", _("Accounts closed")),
     ("export", _("Exports")),
+    ("article.", _("Story approvals and returns")),
+    ("honor.", _("Award decisions")),
+    ("comment.", _("Comment moderation")),
     ("indicator.", _("Indicator changes")),
     ("assessment.", _("Assessment criteria and unit inputs")),
     ("funding.", _("Project funding")),

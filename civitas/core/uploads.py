@@ -46,8 +46,9 @@ def sniff(upload: Any) -> str:
         upload.seek(0)
 
 
-def check_image(upload: Any, *, formats: tuple[str, ...] = tuple(IMAGE_FORMATS)) -> str:
-    """Verify a real, whole image in one of ``formats``; answers its format."""
+def check_image(upload: Any, *, formats: tuple[str, ...] = tuple(IMAGE_FORMATS),
+                max_pixels: int = MAX_IMAGE_PIXELS) -> str:
+    """Verify a real, whole image in one of ``formats``, at most ``max_pixels``; answers its format."""
     from PIL import Image
 
     upload.seek(0)
@@ -67,7 +68,7 @@ def check_image(upload: Any, *, formats: tuple[str, ...] = tuple(IMAGE_FORMATS))
             _("Upload a picture in one of these formats: %(formats)s.") % {"formats": ", ".join(formats)},
             code="image_format",
         )
-    if width * height > MAX_IMAGE_PIXELS:
+    if width * height > max_pixels:
         raise ValidationError(_("This image is too large."), code="image_too_large")
     return found
 
@@ -77,10 +78,11 @@ class UploadValidator:
     """Size and content: ``kinds`` is any of "image" and "pdf"."""
 
     def __init__(self, *, kinds: tuple[str, ...] = ("image",), max_bytes: int = DEFAULT_MAX_BYTES,
-                 image_formats: tuple[str, ...] = tuple(IMAGE_FORMATS)) -> None:
+                 image_formats: tuple[str, ...] = tuple(IMAGE_FORMATS), max_pixels: int = MAX_IMAGE_PIXELS) -> None:
         self.kinds = tuple(kinds)
         self.max_bytes = max_bytes
         self.image_formats = tuple(image_formats)
+        self.max_pixels = max_pixels
 
     def __call__(self, upload: Any) -> None:
         size = getattr(upload, "size", None)
@@ -98,13 +100,14 @@ class UploadValidator:
         if "pdf" in self.kinds and _read_head(upload, 5) == b"%PDF-":
             return
         if "image" in self.kinds:
-            check_image(upload, formats=self.image_formats)
+            check_image(upload, formats=self.image_formats, max_pixels=self.max_pixels)
             return
         raise ValidationError(_("This kind of file is not accepted here."), code="file_kind")
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, UploadValidator) and (self.kinds, self.max_bytes, self.image_formats) == (
-            other.kinds, other.max_bytes, other.image_formats)
+        return isinstance(other, UploadValidator) and (
+            self.kinds, self.max_bytes, self.image_formats, self.max_pixels
+        ) == (other.kinds, other.max_bytes, other.image_formats, other.max_pixels)
 
 
 validate_image_upload = UploadValidator(kinds=("image",))

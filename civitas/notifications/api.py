@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from civitas.core.api import ErrorOut, token_auth
 from civitas.notifications import selectors, services
@@ -24,18 +24,25 @@ class NotificationOut(Schema):
     is_read: bool
 
 
+class NotificationFilter(Schema):
+    unread_only: bool = False
+    page: int = Field(1, ge=1, le=100_000)
+
+
 class NotificationPage(Schema):
     items: list[NotificationOut]
     count: int
     unread: int
 
 
-@router.get("/me/notifications", response={200: NotificationPage, 401: ErrorOut}, auth=token_auth)
-def my_notifications(request: HttpRequest, unread_only: bool = False, page: int = 1) -> dict:
+@router.get(
+    "/me/notifications", response={200: NotificationPage, 401: ErrorOut, 422: ErrorOut}, auth=token_auth
+)
+def my_notifications(request: HttpRequest, filters: Query[NotificationFilter]) -> dict:
     user = request.auth
     per_page = 20
-    messages = selectors.inbox(user=user, unread_only=unread_only)
-    page = max(page, 1)
+    messages = selectors.inbox(user=user, unread_only=filters.unread_only)
+    page = filters.page
     return {
         "items": list(messages[(page - 1) * per_page : page * per_page]),
         "count": messages.count(),

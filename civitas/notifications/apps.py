@@ -39,4 +39,5 @@ class NotificationsConfig(AppConfig):
         "certificate.issued": [_N + "on_certificate_issued"],
         "comment.reply_approved": [_N + "on_comment_reply"],
         "submission.reviewed": [_N + "on_submission_reviewed"],
+        "account.closed": [_N + "on_account_closed"],
     }

@@ -16,7 +16,7 @@ Rendered = tuple[str, str, str]  # subject, body, link
 
 
 def link(url_name: str, *args: Any) -> str:
-    """A page's path, or "" when the page belongs to an app not installed on this branch."""
+    """A page's path, or "" when the page belongs to the ledger branch, not merged yet."""
     try:
         return reverse(url_name, args=args)
     except NoReverseMatch:
@@ -43,7 +43,8 @@ def shift_facts(shift: Any) -> dict[str, str]:
 
 
 def shift_link(shift: Any) -> str:
-    return link("projects:shift_detail", shift.pk) or link("projects:detail", shift.project_id)
+    """Shifts have no page of their own: the project page lists them."""
+    return reverse("projects:detail", args=[shift.project_id])
 
 
 def signup_status(signup: Any, status: str) -> Rendered:
@@ -82,7 +83,7 @@ def signup_status(signup: Any, status: str) -> Rendered:
             _("A place is offered to you: %(project)s") % facts,
             _("A place opened on %(shift)s at %(time)s. Accept it before %(expires)s, or it goes to the next person on the waitlist.")
             % facts,
-            url,
+            reverse("projects:offer", args=[signup.offer_token]) if signup.offer_token else url,
         )
     if status == "rejected":
         return (
@@ -159,7 +160,7 @@ def certificate_issued(code: str) -> Rendered:
 
 def organization_decided(organization: Any, action: str, reason: str) -> Rendered:
     facts = {"name": localized(organization), "reason": reason or _("no reason given")}
-    url = link("organizations:detail", organization.pk)
+    url = reverse("organizations:detail", args=[organization.pk])
     if action == "approve":
         return _("%(name)s is approved") % facts, _("The committee approved %(name)s. You can now publish projects.") % facts, url
     if action == "suspend":
@@ -169,7 +170,7 @@ def organization_decided(organization: Any, action: str, reason: str) -> Rendere
 
 def project_transitioned(project: Any, action: str, reason: str) -> Rendered:
     facts = {"title": localized(project, "title"), "reason": reason or _("no reason given")}
-    url = link("projects:detail", project.pk)
+    url = reverse("projects:detail", args=[project.pk])
     if action == "approve":
         return _("Project approved: %(title)s") % facts, _("The committee approved %(title)s. You can open it for sign-ups.") % facts, url
     if action == "return":
@@ -183,27 +184,30 @@ def project_transitioned(project: Any, action: str, reason: str) -> Rendered:
 
 def membership_decided(membership: Any, approved: bool, reason: str) -> Rendered:
     facts = {"name": localized(membership.organization), "reason": reason or _("no reason given")}
-    url = link("organizations:detail", membership.organization_id)
+    url = reverse("organizations:detail", args=[membership.organization_id])
     if approved:
         return _("Welcome to %(name)s") % facts, _("%(name)s accepted your application to join.") % facts, url
     return _("Application to %(name)s not accepted") % facts, _("%(name)s did not accept your application: %(reason)s.") % facts, url
 
 
-def comment_reply(excerpt: str, url: str) -> Rendered:
+def comment_reply(excerpt: str, reply: Any) -> Rendered:
+    if reply.article_id:
+        page = reverse("publicity:article", args=[reply.article.slug])
+    else:
+        page = reverse("projects:detail", args=[reply.project_id])
     return (
         _("Someone replied to your comment"),
         _("There is a new reply to your comment: “%(excerpt)s”") % {"excerpt": excerpt},
-        url,
+        f"{page}#comment-{reply.pk}",
     )
 
 
 def submission_reviewed(submission: Any, accepted: bool) -> Rendered:
-    task = getattr(submission, "task", None)
     facts = {
-        "title": localized(task, "title") if task is not None else "",
-        "reason": getattr(submission, "review_reason", "") or _("no reason given"),
+        "title": localized(submission.task, "title"),
+        "reason": submission.review_reason or _("no reason given"),
     }
-    url = link("online:my_submissions")
+    url = reverse("online:my_submissions")
     if accepted:
         return (
             _("Your online task was accepted"),

@@ -2,25 +2,24 @@
 
 They run after the publisher's transaction commits. Each only writes rows (messages,
 deliveries, reminders) and queues the sending, so the request that published the event
-never waits for a mail server. Models of apps at this layer or above (publicity, online)
-are looked up by name so notifications never imports them.
+never waits for a mail server. Models of the apps below are imported inside the handler;
+publicity sits beside notifications, so its Comment is looked up by name, and so is the
+ledger's Certificate, which comes with a branch not merged yet.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from civitas.notifications import content
 from civitas.notifications.models import Kind
 from civitas.notifications.reminders import reminders_cancel, reminders_schedule
-from civitas.notifications.services import notify
+from civitas.notifications.services import account_forget, notify
 
 logger = logging.getLogger(__name__)
 
@@ -51,47 +50,40 @@ def first_attr(obj: Any, *names: str) -> Any:
 
 
 def on_signup(event: str, signup_id: int, **_: Any) -> None:
-    SignUp = model("projects.SignUp")
+    from civitas.projects.models import ShiftStatus, SignUp
+
     signup = SignUp.objects.select_related("shift__project__organization", "volunteer").filter(pk=signup_id).first()
     if signup is None:
         return
     status = SIGNUP_EVENTS[event]
-    kind = Kind.SIGNUP_CANCELLED if status == "cancelled" else Kind.SIGNUP
+    shift = signup.shift
     with transaction.atomic():
-        notify(recipient=signup.volunteer, kind=kind, render=lambda: content.signup_status(signup, status))
+        if status == "cancelled":
+            reminders_cancel(signup_ids=[signup.pk])
+            # shift_cancel publishes this for each sign-up it ends: one notice with the
+            # shift's reason is enough, not a second one saying the sign-up went too.
+            if shift.status == ShiftStatus.CANCELLED:
+                render = lambda: content.shift_cancelled(shift, shift.cancelled_reason)  # noqa: E731
+            else:
+                render = lambda: content.signup_status(signup, status)  # noqa: E731
+            notify(recipient=signup.volunteer, kind=Kind.SIGNUP_CANCELLED, render=render)
+            return
+        notify(recipient=signup.volunteer, kind=Kind.SIGNUP, render=lambda: content.signup_status(signup, status))
         if status in ("confirmed", "promoted"):
             reminders_schedule(signup=signup)
-        elif status == "cancelled":
-            reminders_cancel(signup_ids=[signup.pk])
 
 
 def on_shift_cancelled(event: str, shift_id: int, reason: str = "", **_: Any) -> None:
-    Shift = model("projects.Shift")
-    shift = Shift.objects.select_related("project__organization").filter(pk=shift_id).first()
-    if shift is None:
-        return
-    signups = shift.signups.select_related("volunteer")
-    recent = timezone.now() - dt.timedelta(hours=1)
-    # The service may have cancelled the sign-ups in the same transaction: those cancelled
-    # just now were on the shift; older cancellations were the volunteers' own.
-    affected = [
-        s for s in signups
-        if s.status in ("pending", "confirmed", "waitlisted", "offered")
-        or (s.status == "cancelled" and s.cancelled_at and s.cancelled_at >= recent)
-    ]
-    with transaction.atomic():
-        reminders_cancel(signup_ids=[s.pk for s in signups])
-        told: set[int] = set()
-        for signup in affected:
-            if signup.volunteer_id in told:
-                continue
-            told.add(signup.volunteer_id)
-            notify(recipient=signup.volunteer, kind=Kind.SIGNUP_CANCELLED,
-                   render=lambda: content.shift_cancelled(shift, reason))
+    """The volunteers hear of it through ``signup.cancelled_by_organizer``, published for
+    each sign-up the cancellation ended; here no reminder of the shift may go out."""
+    from civitas.projects.models import SignUp
+
+    reminders_cancel(signup_ids=list(SignUp.objects.filter(shift_id=shift_id).values_list("pk", flat=True)))
 
 
 def on_record_decided(event: str, record_id: int, **_: Any) -> None:
-    ServiceRecord = model("ledger.ServiceRecord")
+    from civitas.ledger.models import ServiceRecord
+
     record = ServiceRecord.objects.select_related("volunteer", "project", "organization").filter(pk=record_id).first()
     if record is None:
         return
@@ -103,6 +95,12 @@ def on_star_level(event: str, user_id: int, level: int, **_: Any) -> None:
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is not None:
         notify(recipient=user, kind=Kind.HONORS, render=lambda: content.star_level(level))
+
+
+def on_account_closed(event: str, user_id: int, **_: Any) -> None:
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None:
+        account_forget(user=user)
 
 
 def on_certificate_issued(event: str, certificate_id: int, **_: Any) -> None:
@@ -118,7 +116,8 @@ def on_certificate_issued(event: str, certificate_id: int, **_: Any) -> None:
 
 
 def on_organization_decided(event: str, organization_id: int, action: str, reason: str = "", **_: Any) -> None:
-    Organization = model("organizations.Organization")
+    from civitas.organizations.models import Organization
+
     organization = Organization.objects.select_related("created_by").filter(pk=organization_id).first()
     if organization is None or organization.created_by is None:
         return
@@ -129,7 +128,8 @@ def on_organization_decided(event: str, organization_id: int, action: str, reaso
 def on_project_transitioned(event: str, project_id: int, action: str, reason: str = "", **_: Any) -> None:
     if action not in ("approve", "return", "reject"):
         return  # submitting, starting and completing are the organizer's own steps
-    Project = model("projects.Project")
+    from civitas.projects.models import Project
+
     project = Project.objects.select_related("created_by").filter(pk=project_id).first()
     if project is None:
         return
@@ -138,7 +138,8 @@ def on_project_transitioned(event: str, project_id: int, action: str, reason: st
 
 
 def on_membership_decided(event: str, membership_id: int, approved: bool, reason: str = "", **_: Any) -> None:
-    Membership = model("organizations.Membership")
+    from civitas.organizations.models import Membership
+
     membership = Membership.objects.select_related("user", "organization").filter(pk=membership_id).first()
     if membership is None:
         return
@@ -147,29 +148,29 @@ def on_membership_decided(event: str, membership_id: int, approved: bool, reason
 
 
 def on_comment_reply(event: str, comment_id: int, **_: Any) -> None:
-    """The author of the comment replied to hears of it (by email only: see models.ALLOWED_CHANNELS)."""
-    Comment = model("publicity.Comment")
-    reply = Comment.objects.filter(pk=comment_id).first() if Comment else None
-    if reply is None:
+    """The author of the comment replied to hears of it (by email only: see models.ALLOWED_CHANNELS).
+
+    Only a signed-in author has an account to write to; a comment left with a name and
+    an address alone gets nothing, since that address never agreed to our mail.
+    """
+    Comment = model("publicity.Comment")  # publicity sits beside notifications: looked up by name
+    reply = (
+        Comment.objects.select_related("parent__user", "article").filter(pk=comment_id).first() if Comment else None
+    )
+    if reply is None or reply.parent is None:
         return
-    parent = first_attr(reply, "parent", "reply_to", "in_reply_to")
-    author = first_attr(parent, "author", "user", "created_by") if parent else None
-    if author is None:
+    author = reply.parent.user
+    if author is None or author.pk == reply.user_id:
         return
-    replier = first_attr(reply, "author", "user", "created_by")
-    if replier is not None and replier.pk == author.pk:
-        return
-    text = str(first_attr(parent, "body", "text", "content") or "")
+    text = reply.parent.text
     excerpt = text if len(text) <= 60 else text[:60] + "…"
-    url = reply.get_absolute_url() if hasattr(reply, "get_absolute_url") else ""
-    notify(recipient=author, kind=Kind.COMMENT_REPLY, render=lambda: content.comment_reply(excerpt, url))
+    notify(recipient=author, kind=Kind.COMMENT_REPLY, render=lambda: content.comment_reply(excerpt, reply))
 
 
 def on_submission_reviewed(event: str, submission_id: int, accepted: bool, **_: Any) -> None:
-    Submission = model("online.Submission")
-    submission = (
-        Submission.objects.select_related("task", "volunteer").filter(pk=submission_id).first() if Submission else None
-    )
+    from civitas.online.models import Submission
+
+    submission = Submission.objects.select_related("task", "volunteer").filter(pk=submission_id).first()
     if submission is None:
         return
     notify(recipient=submission.volunteer, kind=Kind.SUBMISSION,

@@ -18,9 +18,11 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civitas.accounts.audit import audit
 from civitas.core.errors import RateLimited
 from civitas.core.identity import normalize_mobile
 from civitas.notifications.models import (
@@ -191,6 +193,23 @@ def unsubscribe(*, user: Any, kind: str) -> NotificationSettings:
     return row
 
 
+def account_forget(*, user: Any) -> None:
+    """A closed account keeps its inbox history but no address to reach it by: the
+    addresses given for notices, those copied onto deliveries, and anything not yet sent."""
+    from civitas.notifications.models import Reminder, ReminderStatus
+
+    with transaction.atomic():
+        NotificationSettings.objects.filter(user=user).update(email="", mobile="")
+        deliveries = Delivery.objects.filter(message__recipient=user)
+        deliveries.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]).update(
+            status=DeliveryStatus.SKIPPED, last_error="account closed", claimed_until=None
+        )
+        deliveries.exclude(status=DeliveryStatus.SENDING).update(address="")
+        Reminder.objects.filter(signup__volunteer=user, status=ReminderStatus.SCHEDULED).update(
+            status=ReminderStatus.CANCELLED
+        )
+
+
 # --- Inbox ------------------------------------------------------------------------------
 
 
@@ -280,6 +299,11 @@ def broadcast_send(*, sender: Any, project: Any, shift: Any = None, subject: str
             audience=Audience.SHIFT if shift is not None else Audience.PROJECT,
             project=project, shift=shift, subject=subject, body=body, recipient_count=count,
         )
+        # A mass message reaches people's phones and mailboxes: the trail keeps who wrote to how many.
+        audit(
+            actor=sender, action="organizer_message.send", target=broadcast,
+            details={"project": project.pk, "shift": shift.pk if shift is not None else None, "recipients": count},
+        )
 
         def fan_out() -> None:
             from civitas.notifications.tasks import broadcast_fan_out
@@ -292,10 +316,9 @@ def broadcast_send(*, sender: Any, project: Any, shift: Any = None, subject: str
 
 def broadcast_deliver(*, broadcast: Broadcast) -> int:
     """Write one notice per recipient (run by a task, not by the request)."""
-    from civitas.notifications.content import link, organizer_message
+    from civitas.notifications.content import organizer_message
 
-    url = link("projects:shift_detail", broadcast.shift_id) if broadcast.shift_id else ""
-    url = url or link("projects:detail", broadcast.project_id)
+    url = reverse("projects:detail", args=[broadcast.project_id])
     already = set(broadcast.messages.values_list("recipient_id", flat=True))
     sent = 0
     recipients = broadcast_recipients(project=broadcast.project, shift=broadcast.shift).exclude(pk__in=already)

@@ -20,6 +20,11 @@ from civitas.online.models import OnlineTask, TaskKind
 
 router = Router(tags=["online"])
 PAGE_SIZE = 20
+# Far beyond any real list, and small enough that the offset stays a sane integer.
+MAX_PAGE = 100_000
+# The largest primary key (a 64-bit column): a bigger number in a filter is a 422, not
+# an overflow in the database driver.
+MAX_ID = 2**63 - 1
 
 
 class TaskOut(Schema):
@@ -49,8 +54,8 @@ class TaskOut(Schema):
 
 class TaskFilter(Schema):
     kind: TaskKind | None = None
-    organization: int | None = None
-    page: int = Field(1, ge=1)
+    organization: int | None = Field(None, ge=1, le=MAX_ID)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 @router.get("/online-tasks", response=Page[TaskOut], auth=None)
@@ -155,7 +160,7 @@ class CourseOut(Schema):
 
 
 @router.get("/courses", response=Page[CourseOut], auth=None)
-def courses(request: HttpRequest, page: int = Query(1, ge=1)):  # type: ignore[no-untyped-def]
+def courses(request: HttpRequest, page: int = Query(1, ge=1, le=MAX_PAGE)):  # type: ignore[no-untyped-def]
     queryset = selectors.course_list(user=current_user(request))
     start = (page - 1) * PAGE_SIZE
     return {"items": list(queryset[start : start + PAGE_SIZE]), "count": queryset.count()}
@@ -169,6 +174,10 @@ class LessonOut(Schema):
     body: str
     video_url: str
     has_attachment: bool
+
+    @staticmethod
+    def resolve_body(lesson: Any) -> str:
+        return str(lesson.body_html)
 
     @staticmethod
     def resolve_has_attachment(lesson: Any) -> bool:

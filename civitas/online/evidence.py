@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from civitas.core.uploads import UploadValidator
+
 # Parameters that only say where a visitor came from; two links differing only in
 # these point at the same page.
 TRACKING_PARAMETERS = {
@@ -62,37 +64,44 @@ class CheckedImage:
 
 
 def check_image(upload) -> CheckedImage:  # type: ignore[no-untyped-def]
-    """Accept only JPEG, PNG or WebP as Pillow reads them (never trusting the name or the
-    declared type), within the size limit; answer a re-encoded copy without metadata."""
-    limit = settings.CIVITAS_ONLINE["IMAGE_MAX_BYTES"]
-    if upload.size > limit:
-        raise ValidationError({"image": [
-            _("The image is too big: at most %(size)s MB.") % {"size": round(limit / 1024 / 1024, 1)}
-        ]})
-    raw = upload.read()
-    if len(raw) > limit:
-        raise ValidationError({"image": [
-            _("The image is too big: at most %(size)s MB.") % {"size": round(limit / 1024 / 1024, 1)}
-        ]})
+    """Accept only JPEG, PNG or WebP as the bytes say (never the name or the declared
+    type), within the online limits; answer a re-encoded copy without metadata.
+
+    The shared check (``civitas.core.uploads``) reads the size, the format and the pixel
+    count; its messages are replaced by the evidence form's own, which name the formats."""
+    rules = settings.CIVITAS_ONLINE
+    limit = rules["IMAGE_MAX_BYTES"]
+    too_big = ValidationError({"image": [
+        _("The image is too big: at most %(size)s MB.") % {"size": round(limit / 1024 / 1024, 1)}
+    ]})
     not_an_image = ValidationError({"image": [_("The file is not a JPEG, PNG or WebP image.")]})
+    validator = UploadValidator(kinds=("image",), max_bytes=limit, image_formats=tuple(IMAGE_FORMATS),
+                                max_pixels=rules["IMAGE_MAX_PIXELS"])
+    try:
+        validator(upload)
+    except ValidationError as error:
+        if error.code == "file_too_large":
+            raise too_big from None
+        if error.code == "image_too_large":
+            raise ValidationError({"image": [_("The image has too many pixels.")]}) from None
+        raise not_an_image from None
+    upload.seek(0)
+    raw = upload.read()
+    if len(raw) > limit:  # the declared size is the client's word
+        raise too_big
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(raw))
-            image_format = probe.format
-            if image_format not in IMAGE_FORMATS:
-                raise not_an_image
-            if probe.width * probe.height > settings.CIVITAS_ONLINE["IMAGE_MAX_PIXELS"]:
-                raise ValidationError({"image": [_("The image has too many pixels.")]})
-            probe.verify()
-            # verify() leaves the image unusable; open it again to decode the pixels.
             image = Image.open(io.BytesIO(raw))
+            image_format = image.format
+            # verify() in the shared check does not decode the pixels; a truncated JPEG
+            # only shows here.
             image.load()
-    except ValidationError:
-        raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):
         raise not_an_image from None
+    if image_format not in IMAGE_FORMATS:
+        raise not_an_image
     extension, _content_type = IMAGE_FORMATS[image_format]
     # Re-encoding drops EXIF (and with it GPS data); turn the pixels first so a phone
     # photo keeps its orientation.

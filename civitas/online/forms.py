@@ -104,6 +104,6 @@ class LessonAdminForm(forms.ModelForm):
         fields = ["course", "position", "title", "title_en", "body", "video_url", "attachment", "attachment_name"]
 
     def clean_body(self) -> str:
-        from civitas.online.services import sanitize_lesson_html
+        from civitas.online.sanitize import sanitize_lesson_html
 
         return sanitize_lesson_html(self.cleaned_data.get("body", ""))

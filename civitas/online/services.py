@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import nh3
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.accounts.audit import audit
 from civitas.accounts.models import Qualification, VolunteerQualification
 from civitas.core.errors import Conflict
 from civitas.core.events import publish
@@ -38,6 +38,7 @@ from civitas.online.models import (
     SubmissionStatus,
     TaskKind,
 )
+from civitas.online.sanitize import sanitize_lesson_html
 from civitas.projects.models import Project, ProjectStatus
 
 ACTIVE_PROJECT_STATUSES = (ProjectStatus.RECRUITING, ProjectStatus.IN_PROGRESS)
@@ -351,6 +352,17 @@ def submission_review(*, submission: Submission, reviewer: Any, accept: bool, re
     submission.review_reason = reason
     submission.save(update_fields=["record", "hours", "status", "reviewed_by", "reviewed_at", "review_reason"])
     _event(submission, SubmissionStatus.SUBMITTED, reviewer, reason)
+    # An acceptance puts hours into the ledger: auditors of the organization's region
+    # read who decided, on whose work, and why.
+    audit(
+        actor=reviewer,
+        action="online_submission.accept" if accept else "online_submission.reject",
+        target=submission,
+        region=submission.organization.region,
+        details={"task_id": submission.task_id, "volunteer_id": submission.volunteer_id,
+                 "record_id": submission.record_id, "hours": str(submission.hours) if accept else None,
+                 "reason": reason},
+    )
     publish("submission.reviewed", submission_id=submission.pk, accepted=accept)
     return submission
 
@@ -368,23 +380,6 @@ def claims_expire(*, now: dt.datetime | None = None) -> int:
 
 
 # --- Training --------------------------------------------------------------------------
-
-LESSON_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "a", "code", "pre",
-    "hr", "table", "thead", "tbody", "tr", "th", "td",
-}
-
-
-def sanitize_lesson_html(html: str) -> str:
-    """Lesson text is HTML written by staff; only plain formatting survives."""
-    return nh3.clean(
-        html or "",
-        tags=LESSON_TAGS,
-        attributes={"a": {"href", "title"}, "th": {"scope"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-
 
 @transaction.atomic
 def course_create(

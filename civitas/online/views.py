@@ -16,7 +16,7 @@ from civitas.online import evidence, permissions, selectors, services
 from civitas.online.forms import EvidenceForm, QuizForm, ReviewForm, TaskFilterForm, TaskForm
 from civitas.online.models import Submission
 from civitas.organizations.models import Organization, Region, RegionLevel
-from civitas.organizations.permissions import staff_roles_by_organization
+from civitas.organizations.permissions import can_view_organization, staff_roles_by_organization
 
 
 def _error_text(error: ValidationError | Conflict) -> str:
@@ -162,6 +162,10 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
             request, "online/_review_card.html", {"submission": submission, "form": form, "error": error_text},
             status=200 if status != 403 else 403,
         )
+    if status == 403:
+        # Someone who may see the evidence but not decide on it (the volunteer, committee
+        # staff): no redirect into a review queue that is not theirs.
+        raise PermissionDenied(error_text)
     if error_text:
         messages.error(request, error_text)
     else:
@@ -264,7 +268,11 @@ def participation(request: HttpRequest) -> HttpResponse:
     organization = None
     organization_id = request.GET.get("organization", "")
     if organization_id.isdigit():
-        organization = Organization.objects.filter(pk=int(organization_id)).first()
+        organization = Organization.objects.select_related("region").filter(pk=int(organization_id)).first()
+        # The page names the organization: a pending or suspended one stays unknown to
+        # those who may not see it.
+        if organization is None or not can_view_organization(request.user, organization):
+            raise Http404
     return render(
         request,
         "online/participation.html",

@@ -12,12 +12,17 @@ from ninja import Field, Query, Router, Schema, Status
 
 from civitas.accounts.models import Qualification, Skill
 from civitas.core.api import ErrorOut, Page, current_user, token_auth
+from civitas.core.ratelimit import check_rate
 from civitas.organizations.models import Organization, Region
 from civitas.projects import permissions, selectors, services
 from civitas.projects.models import Shift
 
 router = Router(tags=["projects"])
 PAGE_SIZE = 20
+# The largest key or count a database integer column holds (PostgreSQL's integer): a
+# larger number in a request is a 422, not an overflow in the database driver. Numbers
+# the services check themselves keep the services' own messages within this range.
+MAX_INT = 2_147_483_647
 
 
 class ProjectOut(Schema):
@@ -56,16 +61,16 @@ class ProjectDetailOut(ProjectOut):
 class ProjectFilter(Schema):
     q: str = Field("", max_length=100)
     category: str = Field("", max_length=30)
-    region: int | None = None
+    region: int | None = Field(None, ge=1, le=MAX_INT)
     status: str = Field("", max_length=20)
     near: str = Field("", max_length=60, description="lat,lon")
     radius_km: float | None = Field(None, gt=0, le=500)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    skill: int | None = None
+    skill: int | None = Field(None, ge=1, le=MAX_INT)
     open: bool = False
     sort: str = Field("", max_length=20)
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
 
 
 @router.get("/projects", response={200: Page[ProjectOut], 422: ErrorOut}, auth=None)
@@ -95,19 +100,19 @@ def project(request: HttpRequest, project_id: int):  # type: ignore[no-untyped-d
 
 
 class ProjectIn(Schema):
-    organization: int
+    organization: int = Field(..., ge=1, le=MAX_INT)
     title: str = Field(..., max_length=150)
     title_en: str = Field("", max_length=150)
     summary: str = Field("", max_length=300)
     description: str = Field("", max_length=20000)
     category: str = Field(..., max_length=30)
-    region: int | None = None
+    region: int | None = Field(None, ge=1, le=MAX_INT)
     place_name: str = Field("", max_length=150)
     address: str = Field("", max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
     beneficiary_kind: str = Field("", max_length=100)
-    beneficiary_count: int = Field(0, ge=0)
+    beneficiary_count: int = Field(0, ge=0, le=MAX_INT)
     budget: Decimal = Field(Decimal(0), ge=0, max_digits=12, decimal_places=2)
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
@@ -137,9 +142,9 @@ def create_project(request: HttpRequest, payload: ProjectIn):  # type: ignore[no
 class TransitionIn(Schema):
     action: str = Field(..., max_length=20)
     reason: str = Field("", max_length=2000)
-    rating: int | None = None
+    rating: int | None = Field(None, ge=-MAX_INT, le=MAX_INT)
     summary: str = Field("", max_length=4000)
-    people_served: int | None = None
+    people_served: int | None = Field(None, ge=-MAX_INT, le=MAX_INT)
 
 
 @router.post(
@@ -195,18 +200,18 @@ class ShiftIn(Schema):
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
     geofence_radius_m: int | None = Field(None, ge=10, le=10000)
-    capacity: int
+    capacity: int = Field(..., ge=-MAX_INT, le=MAX_INT)
     hours_credited: Decimal
-    min_age: int | None = None
+    min_age: int | None = Field(None, ge=-MAX_INT, le=MAX_INT)
     skills: list[str] = []
     qualifications: list[str] = []
     requires_approval: bool = False
     requires_insurance: bool = False
     signup_deadline: dt.datetime | None = None
-    cancellation_cutoff_hours: int = 2
+    cancellation_cutoff_hours: int = Field(2, ge=-MAX_INT, le=MAX_INT)
     waitlist_mode: str = "automatic"
-    waitlist_limit: int | None = Field(None, ge=0)
-    weeks: int | None = Field(None, description="make a weekly series of this many weeks")
+    waitlist_limit: int | None = Field(None, ge=0, le=MAX_INT)
+    weeks: int | None = Field(None, ge=-MAX_INT, le=MAX_INT, description="make a weekly series of this many weeks")
     weekdays: list[str] = Field([], description="mon … sun, for a weekly series")
 
 
@@ -263,6 +268,11 @@ def cancel_shift(request: HttpRequest, shift_id: int, payload: CancelIn):  # typ
     return services.shift_cancel(shift=shift, actor=request.auth, reason=payload.reason)
 
 
+def _by_token_user(request: HttpRequest) -> str:
+    """The rate-limit key of the token's owner: the same key the pages use (``by_user``)."""
+    return f"user:{request.auth.pk}"  # type: ignore[attr-defined]
+
+
 class SignUpOut(Schema):
     id: int
     status: str
@@ -279,6 +289,8 @@ class SignUpIn(Schema):
     auth=token_auth,
 )
 def sign_up(request: HttpRequest, shift_id: int, payload: SignUpIn | None = None):  # type: ignore[no-untyped-def]
+    # Counted per person, together with the sign-up page, so a script cannot fill shifts.
+    check_rate(request, "signup", key=_by_token_user)
     shift = selectors.get_shift_for_user(request.auth, shift_id)
     return Status(201, services.signup_create(shift=shift, volunteer=request.auth, note=payload.note if payload else ""))
 
@@ -329,7 +341,7 @@ def shift_roster(request: HttpRequest, shift_id: int):  # type: ignore[no-untype
 class SignUpDecisionIn(Schema):
     action: str = Field(..., description="approve, reject, move, attended, no_show or cancel")
     reason: str = Field("", max_length=1000)
-    to_shift: int | None = None
+    to_shift: int | None = Field(None, ge=1, le=MAX_INT)
 
 
 @router.post(

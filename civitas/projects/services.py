@@ -27,6 +27,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
+from civitas.accounts.audit import audit
 from civitas.accounts.models import (
     Qualification,
     ServiceCategory,
@@ -322,8 +323,18 @@ def project_transition(
     project.status = to_status
     project.save(update_fields=[*update, "updated_at"])
     ProjectEvent.objects.create(project=project, action=action, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
+    if who == "committee":
+        audit(actor=actor, action=f"project.{action}", target=project,
+              details={"from": from_status, "to": to_status, "reason": reason})
     publish("project.transitioned", project_id=project.pk, action=action, reason=reason)
     return project
+
+
+@transaction.atomic
+def roster_export_record(*, shift: Shift, actor: Any, fmt: str, rows: int) -> None:
+    """A roster file carries names and phone numbers: every download goes to the audit trail."""
+    audit(actor=actor, action="export.roster", target=shift.project,
+          details={"shift": shift.pk, "format": fmt, "rows": rows})
 
 
 # --- shifts ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from civitas.core.errors import Conflict
 from civitas.core.forms import apply_service_errors
 from civitas.core.pagination import paginate
+from civitas.core.ratelimit import by_user, rate_limit
 from civitas.core.text import localized
 from civitas.organizations import permissions as org_permissions
 from civitas.organizations.selectors import managed_organizations
@@ -166,7 +167,7 @@ def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
             project=project, actor=request.user, action=data["action"], reason=data["reason"], rating=data["rating"],
             summary=data["summary"], people_served=data["people_served"],
         )
-    except (ValidationError, Conflict, PermissionDenied) as error:
+    except (ValidationError, Conflict) as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("The project's status is updated."))
@@ -249,7 +250,7 @@ def shift_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise ValidationError({"reason": [_("Tell the volunteers why the shift is cancelled.")]})
         services.shift_cancel(shift=shift, actor=request.user, reason=form.cleaned_data["reason"])
-    except (ValidationError, Conflict, PermissionDenied) as error:
+    except (ValidationError, Conflict) as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("The shift is cancelled and everyone signed up is told."))
@@ -258,6 +259,7 @@ def shift_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limit("signup", key=by_user)
 def signup_create(request: HttpRequest, pk: int) -> HttpResponse:
     shift = selectors.get_shift_for_user(request.user, pk)
     try:
@@ -281,7 +283,7 @@ def signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     signup = selectors.get_signup_for_user(request.user, pk)
     try:
         services.signup_cancel(signup=signup, actor=request.user, reason=request.POST.get("reason", "")[:300])
-    except (ValidationError, Conflict, PermissionDenied) as error:
+    except (ValidationError, Conflict) as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("The sign-up is cancelled."))
@@ -343,7 +345,7 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 services.offer_accept(token=signup.offer_token, volunteer=request.user)
                 messages.success(request, _("The place is yours. See you there!"))
-        except (Conflict, ValidationError, PermissionDenied) as error:
+        except (Conflict, ValidationError) as error:
             messages.error(request, _error_text(error))
         return redirect("projects:my_signups")
     return render(request, "projects/offer.html", {"signup": signup})
@@ -401,7 +403,7 @@ def roster_action(request: HttpRequest, pk: int) -> HttpResponse:
             signup=signup, actor=request.user, action=request.POST.get("action", ""),
             reason=request.POST.get("reason", "")[:1000], to_shift_id=int(to_shift) if to_shift and to_shift.isdigit() else None,
         )
-    except (ValidationError, Conflict, PermissionDenied) as error:
+    except (ValidationError, Conflict) as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("The roster is updated."))
@@ -436,9 +438,10 @@ def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if not permissions.can_manage_project(request.user, shift.project):
         raise PermissionDenied(_("Only the organization's staff can export the roster."))
     header, rows = _roster_rows(request, shift)
-    filename = f"roster-shift-{shift.pk}"
     if fmt not in ("csv", "xlsx"):
         raise Http404
+    services.roster_export_record(shift=shift, actor=request.user, fmt=fmt, rows=len(rows))
+    filename = f"roster-shift-{shift.pk}"
     if fmt == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from civitas.core.api import ErrorOut, Page, current_user
+from civitas.core.ratelimit import client_ip
 from civitas.publicity import selectors, services
-from civitas.publicity.http import client_ip
 from civitas.publicity.models import Article, ArticleKind, Campaign, Comment
 
 router = Router(tags=["publicity"])
@@ -50,7 +50,7 @@ class ArticleFilter(Schema):
     kind: ArticleKind | None = None
     tag: str = Field("", max_length=40)
     organization: int | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
 
 
 @router.get("/articles", response=Page[ArticleOut], auth=None)

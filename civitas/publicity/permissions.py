@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from civitas.organizations.models import Organization
+from civitas.organizations.models import Organization, RegionLevel
 from civitas.organizations.permissions import (
     can_govern_region,
     can_manage_organization,
+    can_read_region,
+    is_auditor,
     is_city_staff,
     is_committee_staff,
     staff_roles_by_organization,
+    watched_region,
 )
 from civitas.publicity.models import Article, ArticleStatus, Comment, Honor
 
@@ -44,8 +47,26 @@ def can_review_article(user: Any, article: Article) -> bool:
     return can_govern_region(user, region)
 
 
+def can_read_unpublished(user: Any, article: Article) -> bool:
+    """Auditors read every article of their region, drafts and waiting stories too (a
+    city-wide one: the city's auditors), and change none."""
+    if not is_auditor(user):
+        return False
+    region = _article_region(article)
+    if region is None:
+        watched = watched_region(user)
+        return bool(watched and watched.level == RegionLevel.CITY)
+    return can_read_region(user, region)
+
+
 def can_view_article(user: Any, article: Article) -> bool:
-    return article.is_public or can_edit_article(user, article) or can_review_article(user, article)
+    """Published for everyone; unpublished for its writers (a waiting story too, which
+    they may no longer change), its reviewers and the auditors over it."""
+    if article.is_public or can_review_article(user, article) or can_read_unpublished(user, article):
+        return True
+    if article.organization_id:
+        return can_manage_organization(user, article.organization)
+    return False
 
 
 def can_moderate_comments(user: Any) -> bool:
@@ -53,9 +74,14 @@ def can_moderate_comments(user: Any) -> bool:
     return is_committee_staff(user)
 
 
+def comment_region(comment: Comment) -> Any:
+    """The region of the article or project commented on (None: city-wide news)."""
+    return _article_region(comment.article) if comment.article_id else comment.project.region
+
+
 def can_moderate_comment(user: Any, comment: Comment) -> bool:
     """Committee staff over the region of the article or project commented on."""
-    region = _article_region(comment.article) if comment.article_id else comment.project.region
+    region = comment_region(comment)
     if region is None:
         return is_city_staff(user)
     return can_govern_region(user, region)

@@ -10,7 +10,6 @@ from typing import Any
 
 import nh3
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -21,6 +20,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from civitas.accounts.audit import audit
+from civitas.core import ratelimit
 from civitas.core.errors import Conflict, RateLimited
 from civitas.core.events import publish
 from civitas.organizations.models import Organization, OrganizationStatus, Region
@@ -280,6 +281,9 @@ def article_publish(*, article: Article, actor: Any, publish_at: dt.datetime | N
         raise Conflict(_("This article is already published."), code="article_state")
     article.publish_at = publish_at or article.publish_at or timezone.now()
     action = "approve" if article.status == ArticleStatus.SUBMITTED else "publish"
+    if action == "approve":
+        audit(actor=actor, action="article.approve", target=article,
+              details={"publish_at": article.publish_at.isoformat()})
     return _article_move(article, actor, action, ArticleStatus.PUBLISHED)
 
 
@@ -292,6 +296,7 @@ def article_return(*, article: Article, actor: Any, reason: str) -> Article:
         raise Conflict(_("Only a submitted story can be returned."), code="article_state")
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say what should change.")]})
+    audit(actor=actor, action="article.return", target=article, details={"reason": reason.strip()})
     return _article_move(article, actor, "return", ArticleStatus.RETURNED, reason.strip())
 
 
@@ -400,6 +405,8 @@ def honor_decide(*, honor: Honor, actor: Any, action: str, reason: str = "") -> 
         honor.published_at = timezone.now()
     honor.save(update_fields=["status", "published_at"])
     _event(honor=honor, actor=actor, action=action, from_status=from_status, to_status=to_status, reason=reason)
+    audit(actor=actor, action=f"honor.{action}", target=honor,
+          details={"from": from_status, "to": to_status, "reason": reason})
     transaction.on_commit(home_invalidate)
     return honor
 
@@ -500,16 +507,9 @@ def sensitive_word_in(text: str) -> str | None:
 
 
 def _rate_limit(key: str) -> None:
-    window = publicity_setting("COMMENT_RATE_WINDOW_SECONDS")
-    limit = publicity_setting("COMMENT_RATE_LIMIT")
-    cache_key = f"publicity:comment-rate:{key}"
-    cache.add(cache_key, 0, window)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:
-        cache.set(cache_key, 1, window)
-        count = 1
-    if count > limit:
+    """Counts on the site's shared limiter, scope "comment" of settings.RATE_LIMITS."""
+    limit, period = settings.RATE_LIMITS["comment"]
+    if not ratelimit.hit("comment", key, limit=limit, period=period):
         raise RateLimited(_("You are commenting too fast. Wait a few minutes and try again."))
 
 
@@ -588,9 +588,9 @@ def comment_post(
     )
     if duplicate:
         raise ValidationError({"text": [_("This comment has already been posted.")]})
-    _rate_limit(f"email:{email}")
+    _rate_limit(f"email:{_digest(email)}")
     if ip:
-        _rate_limit(f"ip:{ip_digest(ip)}")
+        _rate_limit(f"ip:{ip}")
     word = sensitive_word_in(f"{name} {text}")
     known = Comment.objects.filter(email=email, status=CommentStatus.APPROVED).exists()
     if word:
@@ -618,6 +618,9 @@ def comment_moderate(*, comment: Comment, actor: Any, action: str, reason: str =
     if not permissions.can_moderate_comment(actor, comment):
         raise PermissionDenied(_("Only committee staff of the region moderate these comments."))
     from_status = comment.status
+    # A comment has no region of its own (and its commenter's home is not where it was
+    # said): the trail files it under the article's or project's, city-wide news under the city.
+    audit_region = permissions.comment_region(comment) or Region.objects.filter(parent__isnull=True).order_by("pk").first()
     if action == "approve":
         was_visible = comment.is_visible
         comment.status = CommentStatus.APPROVED
@@ -627,6 +630,8 @@ def comment_moderate(*, comment: Comment, actor: Any, action: str, reason: str =
         comment.status = CommentStatus.REJECTED
     elif action == "delete":
         _event(comment=None, actor=actor, action="delete", from_status=from_status, reason=reason or f"#{comment.pk}")
+        audit(actor=actor, action="comment.delete", target=comment, region=audit_region,
+              details={"from": from_status, "reason": reason})
         comment.delete()
         return None
     else:
@@ -635,6 +640,8 @@ def comment_moderate(*, comment: Comment, actor: Any, action: str, reason: str =
     comment.decided_by = actor
     comment.save(update_fields=["status", "is_hidden", "held_reason", "decided_at", "decided_by"])
     _event(comment=comment, actor=actor, action=action, from_status=from_status, to_status=comment.status, reason=reason)
+    audit(actor=actor, action=f"comment.{action}", target=comment, region=audit_region,
+          details={"from": from_status, "to": comment.status, "reason": reason})
     if action == "approve" and not was_visible:
         _publish_reply(comment)
     return comment

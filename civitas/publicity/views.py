@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from civitas.core.errors import Conflict, RateLimited
 from civitas.core.forms import apply_service_errors
 from civitas.core.pagination import paginate
+from civitas.core.ratelimit import client_ip
 from civitas.organizations.models import Organization, OrganizationStatus
 from civitas.projects.models import Project
 from civitas.publicity import permissions, selectors, services, sharecards
@@ -36,7 +37,6 @@ from civitas.publicity.forms import (
     ReportForm,
     SensitiveWordForm,
 )
-from civitas.publicity.http import client_ip
 from civitas.publicity.models import (
     Article,
     ArticleKind,

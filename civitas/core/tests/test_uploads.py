@@ -44,6 +44,13 @@ def test_size_limit():
     assert error.value.code == "file_too_large"
 
 
+def test_pixel_limit_is_an_argument():
+    UploadValidator(max_pixels=100)(SimpleUploadedFile("a.png", _png((10, 10))))
+    with pytest.raises(ValidationError) as error:
+        UploadValidator(max_pixels=99)(SimpleUploadedFile("a.png", _png((10, 10))))
+    assert error.value.code == "image_too_large"
+
+
 def test_empty_file_is_refused():
     with pytest.raises(ValidationError):
         validate_image_upload(SimpleUploadedFile("a.png", b""))

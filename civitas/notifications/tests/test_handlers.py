@@ -1,20 +1,21 @@
-"""Each domain event's handler, called as settings.EVENT_HANDLERS wires it. Events whose
-publisher is on another branch are fed ids of rows made with the ORM."""
+"""Each domain event's handler, called as settings.EVENT_HANDLERS wires it. Where the
+publisher is merged, its real service publishes the event; ``certificate.issued`` (the
+ledger branch) and a few states that take long to reach are fed ids of rows made with the ORM."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from civitas.core.events import handler_names
-from civitas.notifications import handlers
 from civitas.notifications.models import Kind, Message, Reminder, ReminderStatus
 from civitas.notifications.tests.conftest import make_project, make_shift, make_signup
 from civitas.organizations import services as organizations
+from civitas.projects import services as projects
 
 
 def fire(event, **payload):
@@ -66,19 +67,76 @@ def test_cancelled_by_organizer_cancels_reminders(cast):
     assert set(Reminder.objects.filter(signup=signup).values_list("status", flat=True)) == {ReminderStatus.CANCELLED}
 
 
-def test_shift_cancelled_tells_everyone_on_it_but_not_those_who_left_long_ago(cast, time_machine):
-    time_machine.move_to(timezone.now(), tick=False)
-    shift = make_shift(cast, starts_at=timezone.now() + dt.timedelta(days=3))
-    on_it = make_signup(shift, cast.volunteer)
-    fire("signup.confirmed", signup_id=on_it.pk)
-    make_signup(shift, cast.volunteer2, status="cancelled", cancelled_at=timezone.now() - dt.timedelta(days=1))
-    shift.status = "cancelled"
-    shift.save()
-    fire("shift.cancelled", shift_id=shift.pk, reason="暴雨")
-    message = Message.objects.get(recipient=cast.volunteer, kind=Kind.SIGNUP_CANCELLED)
+def recruiting_project(cast, title="关爱老人"):
+    project = projects.project_create(
+        organization=cast.org_a, actor=cast.organizer_a, title=title, title_en="Caring for the elderly",
+        category="community", place_name="和平社区服务中心",
+    )
+    for action in ("submit", "approve", "recruit"):
+        actor = cast.city_staff if action == "approve" else cast.organizer_a
+        project = projects.project_transition(project=project, action=action, actor=actor)
+    return project
+
+
+def open_shift(cast, project, **values):
+    start = timezone.now() + dt.timedelta(days=3)
+    return projects.shift_create(
+        project=project, actor=cast.organizer_a, starts_at=start, ends_at=start + dt.timedelta(hours=3),
+        hours_credited=Decimal("3"), **{"capacity": 5, **values},
+    )
+
+
+def test_a_real_sign_up_is_confirmed_with_a_link_to_the_project_and_reminders(cast, django_capture_on_commit_callbacks):
+    project = recruiting_project(cast)
+    shift = open_shift(cast, project)
+    with django_capture_on_commit_callbacks(execute=True):
+        signup = projects.signup_create(shift=shift, volunteer=cast.volunteer)
+    message = Message.objects.get(recipient=cast.volunteer, kind=Kind.SIGNUP)
+    assert message.subject == "报名成功：关爱老人"
+    assert message.url == reverse("projects:detail", args=[project.pk])
+    assert client_answers(cast, cast.volunteer, message.url) == 200
+    assert Reminder.objects.filter(signup=signup, status=ReminderStatus.SCHEDULED).count() == 2
+
+
+def client_answers(cast, user, url):
+    return cast.client_for(user).get(url).status_code
+
+
+def test_a_place_offered_from_the_waitlist_links_to_the_offer_page(cast, django_capture_on_commit_callbacks):
+    shift = open_shift(cast, recruiting_project(cast), capacity=1, waitlist_mode="offer")
+    holder = projects.signup_create(shift=shift, volunteer=cast.volunteer2)
+    waiting = projects.signup_create(shift=shift, volunteer=cast.volunteer)
+    with django_capture_on_commit_callbacks(execute=True):
+        projects.signup_cancel(signup=holder, actor=cast.volunteer2)
+    waiting.refresh_from_db()
+    message = Message.objects.filter(recipient=cast.volunteer, kind=Kind.SIGNUP).first()
+    assert message.subject == "为您保留了名额：关爱老人"
+    assert message.url == reverse("projects:offer", args=[waiting.offer_token])
+    assert client_answers(cast, cast.volunteer, message.url) == 200
+
+
+def test_a_cancelled_shift_sends_each_volunteer_on_it_one_notice_with_the_reason(cast, django_capture_on_commit_callbacks):
+    shift = open_shift(cast, recruiting_project(cast))
+    with django_capture_on_commit_callbacks(execute=True):
+        on_it = projects.signup_create(shift=shift, volunteer=cast.volunteer)
+        left = projects.signup_create(shift=shift, volunteer=cast.volunteer2)
+        projects.signup_cancel(signup=left, actor=cast.volunteer2)
+    with django_capture_on_commit_callbacks(execute=True):
+        projects.shift_cancel(shift=shift, actor=cast.organizer_a, reason="暴雨")
+    [message] = Message.objects.filter(recipient=cast.volunteer, kind=Kind.SIGNUP_CANCELLED)
+    assert message.subject == "班次已取消：关爱老人"
     assert "暴雨" in message.body
-    assert not Message.objects.filter(recipient=cast.volunteer2).exists()
+    assert not Message.objects.filter(recipient=cast.volunteer2, kind=Kind.SIGNUP_CANCELLED).exists()
     assert not Reminder.objects.filter(signup=on_it, status=ReminderStatus.SCHEDULED).exists()
+
+
+def test_an_organizer_cancelling_one_sign_up_says_so(cast, django_capture_on_commit_callbacks):
+    shift = open_shift(cast, recruiting_project(cast))
+    signup = projects.signup_create(shift=shift, volunteer=cast.volunteer)
+    with django_capture_on_commit_callbacks(execute=True):
+        projects.signup_cancel(signup=signup, actor=cast.organizer_a, reason="人数调整")
+    [message] = Message.objects.filter(recipient=cast.volunteer, kind=Kind.SIGNUP_CANCELLED)
+    assert message.subject == "您的报名已被取消：关爱老人"
 
 
 def test_hours_approved_and_rejected(cast):
@@ -121,32 +179,52 @@ def test_organization_and_membership_decisions(cast, django_capture_on_commit_ca
     assert last(cast.volunteer2).subject == "欢迎加入 阳光志愿服务队"
 
 
-def test_project_transitions(cast):
-    project = make_project(cast)
-    fire("project.transitioned", project_id=project.pk, action="return", reason="补充保险信息")
-    assert last(cast.organizer_a).subject == "项目被退回修改：关爱老人"
-    count = Message.objects.count()
-    fire("project.transitioned", project_id=project.pk, action="submit", reason="")
-    assert Message.objects.count() == count
+def test_project_transitions(cast, django_capture_on_commit_callbacks):
+    project = projects.project_create(organization=cast.org_a, actor=cast.organizer_a, title="关爱老人", category="community")
+    with django_capture_on_commit_callbacks(execute=True):
+        project = projects.project_transition(project=project, action="submit", actor=cast.organizer_a)
+    assert not Message.objects.filter(recipient=cast.organizer_a).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        projects.project_transition(project=project, action="return", actor=cast.city_staff, reason="补充保险信息")
+    message = last(cast.organizer_a)
+    assert message.subject == "项目被退回修改：关爱老人"
+    assert message.url == reverse("projects:detail", args=[project.pk])
 
 
-def test_comment_reply_reaches_the_author_by_email_only(cast, monkeypatch, mailoutbox, django_capture_on_commit_callbacks):
+def comment_thread(cast, django_capture_on_commit_callbacks, *, replier, replier_email):
+    from civitas.publicity import services as publicity
+
+    project = recruiting_project(cast)
+    parent = publicity.comment_post(
+        name="李", email="li@example.com", text="这个活动很有意义", project=project, user=cast.volunteer
+    )
+    publicity.comment_moderate(comment=parent, actor=cast.city_staff, action="approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = publicity.comment_post(
+            name="回复人", email=replier_email, text="谢谢您的参与", project=project, parent=parent, user=replier
+        )
+        if reply.status != "approved":
+            reply = publicity.comment_moderate(comment=reply, actor=cast.city_staff, action="approve")
+    return project, reply
+
+
+def test_comment_reply_reaches_the_author_by_email_only(cast, mailoutbox, django_capture_on_commit_callbacks):
     from civitas.notifications import services
 
     services.preferences_update(user=cast.volunteer, channels={}, email="li@example.com")
-    parent = SimpleNamespace(author=cast.volunteer, body="这个活动很有意义")
-    reply = SimpleNamespace(pk=5, author=cast.volunteer2, parent=parent, get_absolute_url=lambda: "/news/1/#c5")
-
-    class Comments:
-        objects = SimpleNamespace(filter=lambda pk: SimpleNamespace(first=lambda: reply if pk == 5 else None))
-
-    monkeypatch.setattr(handlers, "model", lambda label: Comments if label == "publicity.Comment" else None)
-    with django_capture_on_commit_callbacks(execute=True):
-        fire("comment.reply_approved", comment_id=5)
-    message = Message.objects.get(recipient=cast.volunteer)
+    project, reply = comment_thread(
+        cast, django_capture_on_commit_callbacks, replier=cast.volunteer2, replier_email="wang@example.com"
+    )
+    message = Message.objects.get(recipient=cast.volunteer, kind=Kind.COMMENT_REPLY)
     assert not message.in_inbox
+    assert message.url == reverse("projects:detail", args=[project.pk]) + f"#comment-{reply.pk}"
     assert [m.subject for m in mailoutbox] == ["有人回复了您的评论"]
     assert "这个活动很有意义" in mailoutbox[0].body
+
+
+def test_replying_to_yourself_sends_nothing(cast, django_capture_on_commit_callbacks):
+    comment_thread(cast, django_capture_on_commit_callbacks, replier=cast.volunteer, replier_email="li@example.com")
+    assert not Message.objects.filter(kind=Kind.COMMENT_REPLY).exists()
 
 
 def test_online_submission_review_reaches_the_volunteer(cast, django_capture_on_commit_callbacks):

@@ -109,3 +109,24 @@ def test_empty_message_and_empty_roster_are_refused(cast):
     assert set(error.value.message_dict) == {"subject", "body"}
     with pytest.raises(ValidationError):
         services.broadcast_send(sender=cast.organizer_a, project=project, subject="a", body="b")
+
+
+def test_sending_is_written_to_the_audit_trail_with_the_number_reached(cast, roster):
+    from civitas.accounts.models import AuditEntry
+
+    project, shift = roster
+    broadcast = services.broadcast_send(sender=cast.organizer_a, project=project, shift=shift, subject="集合", body="东门")
+    entry = AuditEntry.objects.get(action="organizer_message.send")
+    assert entry.actor == cast.organizer_a
+    assert entry.target_id == str(broadcast.pk)
+    assert entry.details["recipients"] == 1
+    assert entry.region_path == cast.org_a.region.path
+
+
+def test_a_refused_message_leaves_no_audit_entry(cast, roster):
+    from civitas.accounts.models import AuditEntry
+
+    project, _shift = roster
+    with pytest.raises(PermissionDenied):
+        services.broadcast_send(sender=cast.organizer_b, project=project, subject="集合", body="东门")
+    assert not AuditEntry.objects.filter(action="organizer_message.send").exists()

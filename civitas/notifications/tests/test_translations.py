@@ -20,7 +20,7 @@ def fixtures():
     organization = SimpleNamespace(pk=1, name="阳光队", name_en="Sunshine", time_zone="")
     project = SimpleNamespace(pk=1, title="关爱", title_en="Care", organization=organization, place_name="", address="")
     shift = SimpleNamespace(pk=1, project=project, project_id=1, title="", place_name="Gate 1", starts_at=timezone.now())
-    signup = SimpleNamespace(shift=shift, waitlist_position=3, offer_expires_at=timezone.now())
+    signup = SimpleNamespace(shift=shift, waitlist_position=3, offer_expires_at=timezone.now(), offer_token=None)
     record = SimpleNamespace(hours=Decimal("2"), started_at=timezone.now(), project=project, project_id=1,
                              organization=organization, decision_reason="")
     membership = SimpleNamespace(organization=organization, organization_id=1)
@@ -33,7 +33,7 @@ def fixtures():
     renders += [content.project_transitioned(project, a, "") for a in ("approve", "return", "reject")]
     renders += [content.membership_decided(membership, ok, "") for ok in (True, False)]
     submission = SimpleNamespace(task=SimpleNamespace(title="举报", title_en="Report"), review_reason="")
-    renders += [content.comment_reply("hi", ""), content.submission_reviewed(submission, True),
+    renders += [content.comment_reply("hi", SimpleNamespace(pk=1, article_id=None, project_id=1)), content.submission_reviewed(submission, True),
                 content.submission_reviewed(submission, False)]
     return renders
 

@@ -137,3 +137,20 @@ def test_submission_as_json(cast, task, client, api_token):
 
     assert response.status_code == 201 and response.json()["link"] == "https://example.org/json"
     assert broken.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["/api/v1/online-tasks?page=100001", "/api/v1/courses?page=100001", f"/api/v1/online-tasks?organization={10**20}",
+     "/api/v1/online-tasks?organization=0"],
+)
+def test_numbers_beyond_their_range_are_refused_not_overflowed(db, client, query):
+    response = client.get(query)
+
+    assert response.status_code == 422
+
+
+def test_the_last_allowed_page_is_empty(cast, task, client):
+    response = client.get("/api/v1/online-tasks?page=100000")
+
+    assert response.status_code == 200 and response.json() == {"items": [], "count": 1}

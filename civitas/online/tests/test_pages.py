@@ -185,3 +185,48 @@ def test_my_submissions_page_within_budget(cast, project):
         response = client.get(reverse("online:my_submissions"))
 
     assert response.content.decode().count("待审核") == 4
+
+
+def test_participation_keeps_a_pending_organization_unknown(cast):
+    from civitas.conftest import make_volunteer
+    from civitas.organizations import services as organizations
+
+    pending = organizations.organization_register(
+        name="待审网络队", kind="team", region=cast.city.district_a, contact_name="丙", contact_phone="027-3",
+        created_by=make_volunteer("提议人", "13900000078", cast.city.community_a),
+    )
+    url = reverse("online:participation")
+
+    hidden = [cast.client_for(user).get(url, {"organization": pending.pk}).status_code
+              for user in (None, cast.volunteer, cast.organizer_b, cast.other_district_staff)]
+    overseer = cast.client_for(cast.district_staff).get(url, {"organization": pending.pk})
+    approved = cast.client_for(None).get(url, {"organization": cast.org_a.pk})
+
+    assert hidden == [404, 404, 404, 404]
+    assert overseer.status_code == 200 and "待审网络队" in overseer.content.decode()
+    assert approved.status_code == 200 and "阳光志愿服务队" in approved.content.decode()
+    assert cast.client_for(None).get(url, {"organization": 999999}).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["volunteer", "district_staff", "auditor"])
+def test_someone_who_may_see_but_not_review_evidence_is_refused_not_redirected(cast, task, persona):
+    submission = services.submission_submit(task=task, volunteer=cast.volunteer, link="https://example.org/mine")
+
+    response = cast.client_for(getattr(cast, persona)).post(
+        reverse("online:submission_review", args=[submission.pk]), {"accept": "1"}
+    )
+
+    submission.refresh_from_db()
+    assert response.status_code == 403 and submission.status == SubmissionStatus.SUBMITTED
+
+
+def test_a_lesson_body_written_around_the_services_is_still_shown_inert(cast, course):
+    lesson = course.lessons.get()
+    Lesson.objects.filter(pk=lesson.pk).update(body="<p>文明上网</p><script>alert(1)</script><img src=x onerror=alert(1)>")
+    client = cast.client_for(None)
+
+    page = client.get(reverse("online:lesson_detail", args=[course.pk, lesson.pk])).content.decode()
+    api = client.get(f"/api/v1/courses/{course.pk}").json()["lessons"][0]["body"]
+
+    for shown in (page, api):
+        assert "<p>文明上网</p>" in shown and "<script>alert(1)" not in shown and "onerror" not in shown

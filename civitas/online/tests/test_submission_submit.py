@@ -133,6 +133,15 @@ def test_too_big_image_is_refused(cast, image_task, settings):
     assert "图片太大" in refused.value.message_dict["image"][0]
 
 
+def test_image_with_more_pixels_than_the_online_limit_is_refused(cast, image_task, settings):
+    settings.CIVITAS_ONLINE = {**settings.CIVITAS_ONLINE, "IMAGE_MAX_PIXELS": 40 * 30 - 1}
+
+    with pytest.raises(ValidationError) as refused:
+        services.submission_submit(task=image_task, volunteer=cast.volunteer, image=image_upload(size=(40, 30)))
+
+    assert refused.value.message_dict["image"] == ["图片像素过多。"]
+
+
 def test_same_image_twice_is_caught(cast, image_task):
     services.submission_submit(task=image_task, volunteer=cast.volunteer, image=image_upload(fmt="WEBP", name="a.webp"))
 

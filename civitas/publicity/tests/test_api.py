@@ -54,7 +54,7 @@ def test_post_comment_errors(cast, settings):
     missing = client.post("/api/v1/articles/none/comments", {"name": "甲", "email": "a@example.org", "text": "x"},
                           content_type="application/json")
     assert missing.status_code == 404
-    settings.PUBLICITY = {"COMMENT_RATE_LIMIT": 1}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": (1, 600)}
     assert client.post(url, {"name": "甲", "email": "a@example.org", "text": "一"}, content_type="application/json").status_code == 201
     limited = client.post(url, {"name": "甲", "email": "a@example.org", "text": "二"}, content_type="application/json")
     assert limited.status_code == 429 and limited.json()["error"]["code"] == "rate_limited"
@@ -94,14 +94,21 @@ def test_api_comment_is_tied_to_a_token_user_never_to_a_session(cast, api_token)
     assert Comment.objects.get(text="令牌").user == cast.volunteer2
 
 
-def test_rate_limit_reads_the_configured_proxy_header(cast, settings):
-    settings.PUBLICITY = {"COMMENT_RATE_LIMIT": 1, "CLIENT_IP_HEADER": "HTTP_X_REAL_IP"}
+def test_rate_limit_counts_the_address_the_proxy_vouches_for(cast, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": (1, 600)}
+    settings.RATELIMIT_TRUST_FORWARDED_FOR = True
     article = make_article(cast)
     client = cast.client_for(None)
     url = f"/api/v1/articles/{article.slug}/comments"
     assert client.post(url, {"name": "甲", "email": "a@example.org", "text": "一"}, content_type="application/json",
-                       HTTP_X_REAL_IP="1.1.1.1").status_code == 201
+                       HTTP_X_FORWARDED_FOR="9.9.9.9, 1.1.1.1").status_code == 201
     assert client.post(url, {"name": "乙", "email": "b@example.org", "text": "二"}, content_type="application/json",
-                       HTTP_X_REAL_IP="2.2.2.2").status_code == 201
+                       HTTP_X_FORWARDED_FOR="9.9.9.9, 2.2.2.2").status_code == 201
     assert client.post(url, {"name": "丙", "email": "c@example.org", "text": "三"}, content_type="application/json",
-                       HTTP_X_REAL_IP="2.2.2.2").status_code == 429
+                       HTTP_X_FORWARDED_FOR="9.9.9.9, 2.2.2.2").status_code == 429
+
+
+def test_article_list_refuses_a_page_number_past_the_bound(cast):
+    client = cast.client_for(None)
+    assert client.get("/api/v1/articles", {"page": 100_000}).status_code == 200
+    assert client.get("/api/v1/articles", {"page": 6200362707881924608}).status_code == 422

@@ -96,6 +96,18 @@ def test_draft_preview_for_its_writers_only(cast):
         assert cast.client_for(outsider).get(url).status_code == 404
 
 
+def test_waiting_story_stays_readable_to_its_writers_and_auditors_but_not_editable(cast):
+    story = services.article_create(author=cast.organizer_a, organization=cast.org_a, title="待审", body="<p>待审</p>")
+    services.article_submit(article=story, actor=cast.organizer_a)
+    url = reverse("publicity:article", args=[story.slug])
+    edit = reverse("publicity:article_edit", args=[story.slug])
+    for reader in (cast.organizer_a, cast.auditor):
+        assert cast.client_for(reader).get(url).status_code == 200
+        assert cast.client_for(reader).get(edit).status_code == 403
+    for outsider in (None, cast.volunteer, cast.organizer_b, cast.other_district_staff):
+        assert cast.client_for(outsider).get(url).status_code == 404
+
+
 def test_editor_page_writes_a_draft_and_keeps_text_on_error(cast):
     client = cast.client_for(cast.city_staff)
     bad = client.post(reverse("publicity:article_new"), {"kind": "news", "language": "zh-hans", "title": "",
@@ -192,3 +204,19 @@ def test_story_links_to_its_public_project_only(cast):
     assert "周末助老" in client.get(reverse("publicity:article", args=[story.slug])).content.decode()
     type(project).objects.filter(pk=project.pk).update(status="draft")
     assert "周末助老" not in client.get(reverse("publicity:article", args=[story.slug])).content.decode()
+
+
+def test_a_body_changed_outside_the_services_is_cleaned_when_shown(cast):
+    from civitas.publicity.models import Article
+
+    article = make_article(cast)
+    Article.objects.filter(pk=article.pk).update(body='<p>正文</p><script>alert("x")</script><img src=x onerror=alert(1)>')
+    html = cast.client_for(None).get(reverse("publicity:article", args=[article.slug])).content.decode()
+    assert "<p>正文</p>" in html
+    assert 'alert("x")' not in html and "onerror" not in html
+
+
+def test_editor_toolbar_comes_from_a_static_file(cast):
+    html = cast.client_for(cast.city_staff).get(reverse("publicity:article_new")).content.decode()
+    assert "publicity/article_form.js" in html and "<script>" not in html
+    assert 'data-for="id_body"' in html and "data-prompt=" in html

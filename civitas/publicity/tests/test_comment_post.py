@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from civitas.core import ratelimit
 from civitas.core.errors import Conflict, RateLimited
 from civitas.publicity import services
 from civitas.publicity.models import Comment, CommentStatus, HeldReason, SensitiveWord
@@ -28,7 +29,7 @@ def test_honeypot_refuses_the_comment(cast):
 
 
 def test_rate_limit_per_address_answers_429_and_keeps_the_text(cast, settings):
-    settings.PUBLICITY = {"COMMENT_RATE_LIMIT": 2}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": (2, 600)}
     story = make_article(cast)
     client = cast.client_for(None)
     url = reverse("publicity:article_comment", args=[story.slug])
@@ -43,11 +44,24 @@ def test_rate_limit_per_address_answers_429_and_keeps_the_text(cast, settings):
 
 
 def test_rate_limit_also_counts_per_ip(cast, settings):
-    settings.PUBLICITY = {"COMMENT_RATE_LIMIT": 1}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": (1, 600)}
     story = make_article(cast)
     services.comment_post(article=story, name="甲", email="a@example.org", text="一", ip="10.0.0.1")
     with pytest.raises(RateLimited):
         services.comment_post(article=story, name="乙", email="b@example.org", text="二", ip="10.0.0.1")
+
+
+def test_comments_count_on_the_shared_comment_scope(cast, settings):
+    # One counter per address for the "comment" scope, shared with anything else that
+    # checks that scope, and the site-wide switch turns it off.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": (1, 600)}
+    story = make_article(cast)
+    assert ratelimit.hit("comment", "ip:10.0.0.2", limit=1, period=600)
+    with pytest.raises(RateLimited):
+        services.comment_post(article=story, name="甲", email="a@example.org", text="一", ip="10.0.0.2")
+    settings.RATELIMIT_ENABLED = False
+    services.comment_post(article=story, name="甲", email="a@example.org", text="一", ip="10.0.0.2")
+    assert Comment.objects.filter(email="a@example.org").count() == 1
 
 
 def test_too_many_links_are_refused(cast):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import ForeignKey
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -498,6 +499,9 @@ def _row_data(row: Any) -> dict[str, Any]:
         if _is_secret(field.name):
             continue
         value = field.value_from_object(row)
+        if isinstance(value, FieldFile):
+            # An uploaded file (evidence, a cover image) is listed by its stored name.
+            value = value.name or None
         data[field.attname if field.is_relation else field.name] = value
     for field in row._meta.many_to_many:
         data[field.name] = [str(item) for item in getattr(row, field.name).all()]

@@ -100,3 +100,15 @@ def test_pages_show_masked_numbers_only(cast, field):
     text = response.content.decode()
     assert "13900000001" not in text and "110101199003074514" not in text
     assert "139****0001" in text
+
+
+def test_data_download_lists_uploaded_files_by_name(cast):
+    from django.core.files.base import ContentFile
+
+    from civitas.accounts.services import _row_data
+    from civitas.projects.models import Project
+
+    project = Project(organization=cast.org_a, region=cast.city.district_a, title="x", category="health",
+                      created_by=cast.volunteer)
+    project.cover_image.save("cover.png", ContentFile(b"not really an image"), save=False)
+    assert _row_data(project)["cover_image"].endswith(".png")

@@ -136,6 +136,8 @@ def record_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.get_record_for_user(request.user, pk)
+    if record.volunteer_id != request.user.pk:
+        raise PermissionDenied
     form = AppealForm(request.POST)
     if form.is_valid():
         try:

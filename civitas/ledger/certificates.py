@@ -29,6 +29,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.accounts.audit import audit
 from civitas.core.errors import Conflict
 from civitas.core.events import publish
 from civitas.core.masking import mask_name
@@ -156,6 +157,8 @@ def certificate_revoke(*, certificate: Certificate, actor: Any, reason: str) -> 
     certificate.revoked_by = actor
     certificate.revoked_reason = reason.strip()
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    audit(actor=actor, action="certificate.revoke", target=certificate,
+          details={"code": certificate.code, "volunteer_id": certificate.volunteer_id, "reason": certificate.revoked_reason})
     publish("certificate.revoked", certificate_id=certificate.pk)
     return certificate
 

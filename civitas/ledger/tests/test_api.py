@@ -67,3 +67,11 @@ def test_certificate_is_verified_publicly(cast, client, time_machine):
     assert body["revoked"] is False
     assert json.loads(body["payload"])["code"] == certificate.code
     assert client.get("/api/v1/certificates/NOPE").status_code == 404
+
+
+def test_service_records_refuse_unknown_filters_and_statuses(cast, api_token, client):
+    headers = api_token(cast.auditor)
+    assert client.get("/api/v1/service-records?stauts=approved", **headers).status_code == 422
+    assert client.get("/api/v1/service-records?status=lost", **headers).status_code == 422
+    assert client.get("/api/v1/service-records?page=100001", **headers).status_code == 422
+    assert client.get("/api/v1/service-records?status=approved&page=2", **headers).status_code == 200

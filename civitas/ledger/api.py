@@ -4,7 +4,6 @@ public check of a certificate."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -116,11 +115,11 @@ def certificate(request: HttpRequest, code: str):  # type: ignore[no-untyped-def
     found = Certificate.objects.filter(code=code.strip().upper()).first()
     if found is None:
         raise Http404
-    facts = json.loads(found.payload)
+    facts = certificates.payload_facts(found)
     return {
         "code": found.code,
-        "issuer": facts["issuer"],
-        "volunteer": facts["volunteer"],
+        "issuer": str(facts.get("issuer", "")),
+        "volunteer": str(facts.get("volunteer", "")),
         "period_start": found.period_start,
         "period_end": found.period_end,
         "hours": found.hours,

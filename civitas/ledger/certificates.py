@@ -69,6 +69,16 @@ def issuer_name() -> str:
     return settings.CIVITAS.get("CERTIFICATE_ISSUER") or settings.CIVITAS.get("SITE_NAME") or "Civitas"
 
 
+def payload_facts(certificate: Certificate) -> dict[str, Any]:
+    """The signed facts as a mapping; a payload that is not the JSON object this module
+    wrote (a damaged or forged row) reads as no facts, and its signature fails."""
+    try:
+        facts = json.loads(certificate.payload)
+    except ValueError:
+        return {}
+    return facts if isinstance(facts, dict) else {}
+
+
 def signature_is_valid(certificate: Certificate) -> bool:
     try:
         public_key().verify(base64.b64decode(certificate.signature), certificate.payload.encode())

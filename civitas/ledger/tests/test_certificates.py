@@ -84,3 +84,18 @@ def test_issuing_a_certificate_notifies_its_volunteer_with_its_code_and_page(cas
     assert issued.code in message.body
     assert message.url == reverse("ledger:certificate_verify", args=[issued.code])
     assert not Message.objects.exclude(recipient=cast.volunteer).filter(kind="honors").exists()
+
+
+def test_a_damaged_payload_reads_as_an_invalid_certificate_not_an_error(certificate, client):
+    type(certificate).objects.filter(pk=certificate.pk).update(payload="<script>alert(1)</script>")
+    body = client.get(f"/api/v1/certificates/{certificate.code}").json()
+    assert body["signature_valid"] is False and body["issuer"] == ""
+    page = client.get(reverse("ledger:certificate_verify", args=[certificate.code]))
+    assert page.status_code == 200 and "<script>alert" not in page.content.decode()
+
+
+def test_a_certificate_whose_signature_fails_is_not_printed(certificate, cast):
+    type(certificate).objects.filter(pk=certificate.pk).update(payload="{}")
+    response = cast.client_for(cast.volunteer).get(reverse("ledger:certificate_pdf", args=[certificate.code]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("ledger:certificate_verify", args=[certificate.code])

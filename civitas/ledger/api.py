@@ -4,16 +4,16 @@ public check of a certificate."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from civitas.core.api import ErrorOut, Page, token_auth
 from civitas.ledger import certificates, permissions, selectors, services
-from civitas.ledger.models import Certificate
+from civitas.ledger.models import Certificate, RecordStatus
 
 router = Router(tags=["ledger"])
 PAGE_SIZE = 50
@@ -45,10 +45,10 @@ class HoursOut(Schema):
 
 
 class RecordFilter(Schema):
-    status: str | None = None
+    status: RecordStatus | None = None
     organization: int | None = None
     volunteer: int | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
 
 
 class CertificateOut(Schema):
@@ -81,8 +81,12 @@ def my_hours(request: HttpRequest):  # type: ignore[no-untyped-def]
     }
 
 
-@router.get("/service-records", response={200: Page[RecordOut], 401: ErrorOut}, auth=token_auth)
+@router.get("/service-records", response={200: Page[RecordOut], 401: ErrorOut, 422: ErrorOut}, auth=token_auth)
 def service_records(request: HttpRequest, filters: Query[RecordFilter]):  # type: ignore[no-untyped-def]
+    unknown = sorted(set(request.GET) - set(RecordFilter.model_fields))
+    if unknown:
+        # A misspelt filter must not quietly answer every record.
+        raise ValidationError({name or "__all__": [_("Unknown parameter.")] for name in unknown})
     queryset = selectors.records_visible_to(request.auth).order_by("-started_at", "-pk")
     if filters.status:
         queryset = queryset.filter(status=filters.status)
@@ -111,11 +115,11 @@ def certificate(request: HttpRequest, code: str):  # type: ignore[no-untyped-def
     found = Certificate.objects.filter(code=code.strip().upper()).first()
     if found is None:
         raise Http404
-    facts = json.loads(found.payload)
+    facts = certificates.payload_facts(found)
     return {
         "code": found.code,
-        "issuer": facts["issuer"],
-        "volunteer": facts["volunteer"],
+        "issuer": str(facts.get("issuer", "")),
+        "volunteer": str(facts.get("volunteer", "")),
         "period_start": found.period_start,
         "period_end": found.period_end,
         "hours": found.hours,

@@ -29,6 +29,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.accounts.audit import audit
 from civitas.core.errors import Conflict
 from civitas.core.events import publish
 from civitas.core.masking import mask_name
@@ -66,6 +67,16 @@ def public_key_pem() -> str:
 
 def issuer_name() -> str:
     return settings.CIVITAS.get("CERTIFICATE_ISSUER") or settings.CIVITAS.get("SITE_NAME") or "Civitas"
+
+
+def payload_facts(certificate: Certificate) -> dict[str, Any]:
+    """The signed facts as a mapping; a payload that is not the JSON object this module
+    wrote (a damaged or forged row) reads as no facts, and its signature fails."""
+    try:
+        facts = json.loads(certificate.payload)
+    except ValueError:
+        return {}
+    return facts if isinstance(facts, dict) else {}
 
 
 def signature_is_valid(certificate: Certificate) -> bool:
@@ -156,6 +167,8 @@ def certificate_revoke(*, certificate: Certificate, actor: Any, reason: str) -> 
     certificate.revoked_by = actor
     certificate.revoked_reason = reason.strip()
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    audit(actor=actor, action="certificate.revoke", target=certificate,
+          details={"code": certificate.code, "volunteer_id": certificate.volunteer_id, "reason": certificate.revoked_reason})
     publish("certificate.revoked", certificate_id=certificate.pk)
     return certificate
 

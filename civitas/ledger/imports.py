@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.accounts.audit import audit
 from civitas.accounts.models import VolunteerProfile
 from civitas.core.errors import Conflict
 from civitas.ledger.models import RecordSource
@@ -167,6 +168,11 @@ def records_import(
                     report.errors.append(RowError(index, messages))
             if report.errors and not skip_bad_rows:
                 raise _Abort
+            # Inside the import's transaction: an import that saves nothing leaves no entry.
+            audit(actor=uploader, action="record.import", target=organization, details={
+                "file": name[:200], "rows": report.rows, "saved": report.saved, "approved": report.approved,
+                "pending": report.pending, "skipped": len(report.errors),
+            })
     except _Abort:
         report.saved = report.approved = report.pending = 0
         return report

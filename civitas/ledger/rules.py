@@ -8,7 +8,9 @@
   ``DAY_COMMITTEE_REVIEW_HOURS`` the committee does (``review_level = committee``);
 - more hours than the span lasted plus ``SPAN_TOLERANCE_HOURS`` needs a reason, and is
   flagged for review (``exceeds_span``);
-- hours are rounded to ``HOURS_ROUNDING_STEP`` the same way everywhere (``round_hours``).
+- hours of a time span (attendance, staff entry, import, a missing-hours report) are rounded
+  to ``HOURS_ROUNDING_STEP`` the same way everywhere (``round_hours``); an online task or a
+  course credits the hours it was published with, to the hundredth (``credited_hours``).
 
 The overlap and span rules apply to ``SPAN_RULE_SOURCES`` (by default attendance, manual
 and import), whose time span is the time really served; an online task's span is only
@@ -29,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civitas.ledger.models import RecordStatus, ReviewLevel, ServiceRecord
+from civitas.ledger.models import RecordSource, RecordStatus, ReviewLevel, ServiceRecord
 
 DAY_OVER_ORGANIZATION_LIMIT = "day_over_organization_limit"
 DAY_OVER_COMMITTEE_LIMIT = "day_over_committee_limit"
@@ -66,6 +68,19 @@ def round_hours(hours: Decimal) -> Decimal:
     if step <= 0:
         return hours.quantize(Decimal("0.01"), rounding=mode)
     return ((hours / step).quantize(Decimal("1"), rounding=mode) * step).quantize(Decimal("0.01"))
+
+
+# Sources whose hours are a fixed credit set by the task or course, not a measured span.
+FIXED_CREDIT_SOURCES = frozenset({RecordSource.ONLINE, RecordSource.TRAINING})
+
+
+def credited_hours(hours: Decimal, source: str) -> Decimal:
+    """What an entry credits. Rounding to half hours evens out clock times at a door; a
+    task announced as worth 0.2 h must credit 0.2 h (rounding it would give 0, which is
+    refused, or 0.5, which is more than was promised)."""
+    if source in FIXED_CREDIT_SOURCES:
+        return Decimal(hours).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_hours(hours)
 
 
 def span_hours(started_at: dt.datetime, ended_at: dt.datetime) -> Decimal:

@@ -37,18 +37,19 @@ SOURCES = [RecordSource.ATTENDANCE] * 14 + [RecordSource.MANUAL] * 3 + [RecordSo
 HISTORY_DAYS = 3 * 365
 
 
-def _plan(ctx: SeedContext, volunteer_ids: list[int]) -> list[tuple[int, int, tuple[int, int]]]:
-    """(volunteer id, number of records, (least, most) hours per record) for everyone."""
+def _plan(ctx: SeedContext, volunteer_ids: list[int]) -> list[tuple[int, int, tuple[int, int], bool]]:
+    """(volunteer id, number of records, (least, most) hours per record, may take a past
+    shift's hours) for everyone."""
     thresholds = [Decimal(t) for t in settings.CIVITAS["STAR_THRESHOLDS"]]
     total = ctx.scale.service_records
     per_level = max(1, len(volunteer_ids) // 1000)
-    plan: list[tuple[int, int, tuple[int, int]]] = []
+    plan: list[tuple[int, int, tuple[int, int], bool]] = []
     budget = total
     demo_volunteer = volunteer_ids[0]
     # The demo volunteer: a couple of years of weekend mornings, past the first star.
     first_star = int(thresholds[0]) if thresholds else 100
     demo_records = min(max(math.ceil(first_star * 1.4 / 3.5), 1), budget)
-    plan.append((demo_volunteer, demo_records, (2, 5)))
+    plan.append((demo_volunteer, demo_records, (2, 5), True))
     budget -= demo_records
     pool = volunteer_ids[2:]
     cursor = 0
@@ -57,7 +58,8 @@ def _plan(ctx: SeedContext, volunteer_ids: list[int]) -> list[tuple[int, int, tu
         for _ in range(per_level):
             if cursor >= len(pool) or records > budget * 0.9:
                 break
-            plan.append((pool[cursor], records, (5, 8)))
+            # Planned to pass the threshold: a past shift's shorter hours would fall short of it.
+            plan.append((pool[cursor], records, (5, 8), False))
             budget -= records
             cursor += 1
     rest = pool[cursor:] or pool
@@ -66,7 +68,7 @@ def _plan(ctx: SeedContext, volunteer_ids: list[int]) -> list[tuple[int, int, tu
         for index, volunteer_id in enumerate(rest):
             count = base + (1 if index < extra else 0)
             if count:
-                plan.append((volunteer_id, min(count, HISTORY_DAYS), (1, 4)))
+                plan.append((volunteer_id, min(count, HISTORY_DAYS), (1, 4), True))
     return plan
 
 
@@ -101,7 +103,7 @@ def seed_service_records(ctx: SeedContext) -> None:
     plan = _plan(ctx, volunteer_ids)
     today = timezone.localdate()
 
-    def records_of(volunteer_id: int, count: int, hours_range: tuple[int, int]) -> list[ServiceRecord]:
+    def records_of(volunteer_id: int, count: int, hours_range: tuple[int, int], takes_shifts: bool) -> list[ServiceRecord]:
         homes = rng.sample(organization_ids, min(len(organization_ids), rng.choice([1, 1, 2, 3])))
         days = sorted(rng.sample(range(3, HISTORY_DAYS), min(count, HISTORY_DAYS - 3)), reverse=True)
         used_days: set[dt.date] = set()
@@ -109,7 +111,7 @@ def seed_service_records(ctx: SeedContext) -> None:
         for offset in days:
             day = today - dt.timedelta(days=offset)
             shift = None
-            if past_shifts and rng.random() < 0.3:
+            if takes_shifts and past_shifts and rng.random() < 0.3:
                 candidate = past_shifts[rng.randrange(len(past_shifts))]
                 candidate_day = timezone.localtime(candidate[3]).date()
                 if candidate_day not in used_days and candidate[4] - candidate[3] <= dt.timedelta(hours=8):
@@ -148,8 +150,8 @@ def seed_service_records(ctx: SeedContext) -> None:
         return rows
 
     def chained():  # type: ignore[no-untyped-def]
-        for volunteer_id, count, hours_range in plan:
-            for row in records_of(volunteer_id, count, hours_range):
+        for volunteer_id, count, hours_range, takes_shifts in plan:
+            for row in records_of(volunteer_id, count, hours_range, takes_shifts):
                 state["sequence"] += 1
                 row.sequence = state["sequence"]
                 row.previous_hash = state["hash"]
@@ -157,7 +159,7 @@ def seed_service_records(ctx: SeedContext) -> None:
                 state["hash"] = row.entry_hash
                 yield row
 
-    bulk_insert(ctx, ServiceRecord, chained(), sum(count for _v, count, _h in plan), "service records")
+    bulk_insert(ctx, ServiceRecord, chained(), sum(count for _v, count, _h, _s in plan), "service records")
     LedgerHead.objects.filter(pk=1).update(sequence=state["sequence"], entry_hash=state["hash"])
     StarLevelEvent.objects.bulk_create(star_events, batch_size=5000)
     totals_rebuild()

@@ -23,6 +23,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civitas.accounts.audit import audit
 from civitas.core.errors import Conflict
 from civitas.core.events import publish
 from civitas.ledger import rules
@@ -103,15 +104,15 @@ def record_create(
 ) -> ServiceRecord:
     """Propose an entry (pending), checked against the ledger rules (``rules.py``):
     refused entries raise ValidationError, entries that need a second look carry the
-    rule in ``flags`` and the level that reviews them. Hours are rounded the same way
-    everywhere. ``reason`` (or ``note``) explains hours beyond the time served.
+    rule in ``flags`` and the level that reviews them. Hours of a time span are rounded
+    the same way everywhere; an online task's or a course's credit is kept as it is. ``reason`` (or ``note``) explains hours beyond the time served.
     Repeating a call with the same idempotency key answers the entry the first call
     made."""
     if idempotency_key:
         existing = ServiceRecord.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    hours = rules.round_hours(Decimal(hours))
+    hours = rules.credited_hours(Decimal(hours), source)
     errors: dict[str, list[str]] = {}
     if source not in RecordSource.values:
         errors["source"] = [_("Unknown source of hours.")]
@@ -238,6 +239,8 @@ def record_approve(*, record: ServiceRecord, approver: Any) -> ServiceRecord:
     record.save(update_fields=["status", "decided_by", "decided_at", "sequence", "previous_hash", "entry_hash"])
     _credit(record)
     _event(record, "approved", approver)
+    audit(actor=approver, action="record.approve", target=record,
+          details={"hours": str(record.hours), "volunteer_id": record.volunteer_id, "source": record.source})
     publish("record.approved", record_id=record.pk)
     return record
 
@@ -264,6 +267,8 @@ def record_reject(*, record: ServiceRecord, approver: Any, reason: str) -> Servi
     record.decision_reason = reason
     record.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     _event(record, "rejected", approver, reason)
+    audit(actor=approver, action="record.reject", target=record,
+          details={"hours": str(record.hours), "volunteer_id": record.volunteer_id, "reason": reason})
     publish("record.rejected", record_id=record.pk)
     return record
 
@@ -281,7 +286,7 @@ def record_correct(*, record: ServiceRecord, hours: Decimal, reason: str, actor:
         raise Conflict(_("Only an approved record can be corrected."), code="not_approved")
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the hours are corrected.")]})
-    hours = rules.round_hours(Decimal(hours))
+    hours = rules.credited_hours(Decimal(hours), original.source)
     if hours < 0:
         raise ValidationError({"hours": [_("Hours cannot be negative.")]})
     credited = original.hours + sum(
@@ -310,6 +315,8 @@ def record_correct(*, record: ServiceRecord, hours: Decimal, reason: str, actor:
     _event(correction, "proposed", actor, reason)
     _event(original, "corrected", actor, reason)
     record_approve(record=correction, approver=actor)
+    audit(actor=actor, action="record.correct", target=original,
+          details={"from": str(credited), "to": str(hours), "correction_id": correction.pk, "reason": reason})
     publish("record.corrected", record_id=correction.pk, corrects_id=original.pk)
     correction.refresh_from_db()
     return correction
@@ -419,6 +426,9 @@ def appeal_answer(*, appeal: Appeal, actor: Any, uphold: bool, answer: str) -> A
     appeal.save(update_fields=["status", "answer", "answered_by", "answered_at", "resulting_record"])
     if appeal.record_id:
         _event(appeal.record, "appeal_upheld" if uphold else "appeal_dismissed", actor, answer)
+    audit(actor=actor, action="appeal.uphold" if uphold else "appeal.dismiss", target=appeal,
+          details={"hours": str(appeal.hours), "volunteer_id": appeal.volunteer_id, "answer": appeal.answer,
+                   "record_id": appeal.resulting_record_id})
     publish("appeal.answered", appeal_id=appeal.pk, upheld=uphold)
     return appeal
 

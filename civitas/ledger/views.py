@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -136,6 +134,8 @@ def record_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.get_record_for_user(request.user, pk)
+    if record.volunteer_id != request.user.pk:
+        raise PermissionDenied
     form = AppealForm(request.POST)
     if form.is_valid():
         try:
@@ -265,6 +265,10 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     certificate = Certificate.objects.select_related("volunteer__volunteer").filter(code=code, volunteer=request.user).first()
     if certificate is None:
         raise Http404
+    if not certificates.signature_is_valid(certificate):
+        # A damaged row is not printed as a certificate: its page says the signature fails.
+        messages.error(request, _("This certificate's signature does not verify; it cannot be printed."))
+        return redirect("ledger:certificate_verify", code=certificate.code)
     url = request.build_absolute_uri(reverse("ledger:certificate_verify", args=[certificate.code]))
     response = HttpResponse(certificates.certificate_pdf(certificate, verify_url=url), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
@@ -282,7 +286,7 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     certificate = Certificate.objects.filter(code=code.strip().upper()).first()
     if certificate is None:
         return render(request, "ledger/certificate_verify.html", {"certificate": None, "code": code}, status=404)
-    facts = json.loads(certificate.payload)
+    facts = certificates.payload_facts(certificate)
     return render(request, "ledger/certificate_verify.html", {
         "certificate": certificate,
         "facts": facts,

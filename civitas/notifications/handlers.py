@@ -105,14 +105,20 @@ def on_account_closed(event: str, user_id: int, **_: Any) -> None:
 
 def on_certificate_issued(event: str, certificate_id: int, **_: Any) -> None:
     Certificate = model("ledger.Certificate")
-    certificate = Certificate.objects.filter(pk=certificate_id).first() if Certificate else None
+    certificate = (
+        Certificate.objects.select_related("volunteer").filter(pk=certificate_id).first() if Certificate else None
+    )
     if certificate is None:
         logger.warning("certificate.issued for unknown certificate %s", certificate_id)
         return
-    owner = first_attr(certificate, "volunteer", "user", "owner")
-    code = str(first_attr(certificate, "code", "verification_code", "number") or certificate.pk)
-    if owner is not None:
-        notify(recipient=owner, kind=Kind.HONORS, render=lambda: content.certificate_issued(code))
+    code = certificate.code
+
+    def render() -> content.Rendered:
+        subject, body, _fallback = content.certificate_issued(code)
+        # The certificate's own page: it shows the signed facts and, to its owner, the PDF.
+        return subject, body, content.link("ledger:certificate_verify", code) or _fallback
+
+    notify(recipient=certificate.volunteer, kind=Kind.HONORS, render=render)
 
 
 def on_organization_decided(event: str, organization_id: int, action: str, reason: str = "", **_: Any) -> None:

@@ -29,6 +29,8 @@ def test_service_records_list_keeps_its_query_budget(cast, api_token, client):
     for day in range(1, 8):
         approved_record(cast.volunteer, cast.org_a, at(day, 9), "3", cast.organizer_a)
     headers = api_token(cast.auditor)
+    # The first use of a token stamps last_used_at (once per five minutes); the budget is the list's.
+    client.get("/api/v1/service-records", **headers)
     with query_budget(6):
         response = client.get("/api/v1/service-records", **headers)
     assert response.json()["count"] == 7
@@ -65,3 +67,11 @@ def test_certificate_is_verified_publicly(cast, client, time_machine):
     assert body["revoked"] is False
     assert json.loads(body["payload"])["code"] == certificate.code
     assert client.get("/api/v1/certificates/NOPE").status_code == 404
+
+
+def test_service_records_refuse_unknown_filters_and_statuses(cast, api_token, client):
+    headers = api_token(cast.auditor)
+    assert client.get("/api/v1/service-records?stauts=approved", **headers).status_code == 422
+    assert client.get("/api/v1/service-records?status=lost", **headers).status_code == 422
+    assert client.get("/api/v1/service-records?page=100001", **headers).status_code == 422
+    assert client.get("/api/v1/service-records?status=approved&page=2", **headers).status_code == 200

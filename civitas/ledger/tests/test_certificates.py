@@ -69,3 +69,33 @@ def test_staff_revoke_and_the_verification_page_says_so(cast, certificate):
 
 def test_an_unknown_code_answers_not_found(db, client):
     assert client.get(reverse("ledger:certificate_verify", args=["NOTHING"])).status_code == 404
+
+
+def test_issuing_a_certificate_notifies_its_volunteer_with_its_code_and_page(cast, django_capture_on_commit_callbacks):
+    from django.apps import apps
+
+    # Wired in the notifications app; looked up by name so the ledger imports nothing above it.
+    Message = apps.get_model("notifications", "Message")
+    approved_record(cast.volunteer, cast.org_a, at(1, 9), "3", cast.organizer_a)
+    with django_capture_on_commit_callbacks(execute=True), time_machine.travel(at(20, 9), tick=False):
+        issued = certificates.certificate_issue(volunteer=cast.volunteer, period_start=dt.date(2026, 6, 1),
+                                                period_end=dt.date(2026, 6, 10))
+    message = Message.objects.filter(recipient=cast.volunteer, kind="honors").get()
+    assert issued.code in message.body
+    assert message.url == reverse("ledger:certificate_verify", args=[issued.code])
+    assert not Message.objects.exclude(recipient=cast.volunteer).filter(kind="honors").exists()
+
+
+def test_a_damaged_payload_reads_as_an_invalid_certificate_not_an_error(certificate, client):
+    type(certificate).objects.filter(pk=certificate.pk).update(payload="<script>alert(1)</script>")
+    body = client.get(f"/api/v1/certificates/{certificate.code}").json()
+    assert body["signature_valid"] is False and body["issuer"] == ""
+    page = client.get(reverse("ledger:certificate_verify", args=[certificate.code]))
+    assert page.status_code == 200 and "<script>alert" not in page.content.decode()
+
+
+def test_a_certificate_whose_signature_fails_is_not_printed(certificate, cast):
+    type(certificate).objects.filter(pk=certificate.pk).update(payload="{}")
+    response = cast.client_for(cast.volunteer).get(reverse("ledger:certificate_pdf", args=[certificate.code]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("ledger:certificate_verify", args=[certificate.code])

@@ -105,3 +105,22 @@ def test_online_hours_are_not_held_to_their_span(cast):
 def test_approved_records_count_towards_the_day(cast):
     approved_record(cast.volunteer, cast.org_a, at(1, 8), "8", cast.organizer_a)
     assert create(cast, at(1, 17), "1").flags == [rules.DAY_OVER_ORGANIZATION_LIMIT]
+
+
+
+def test_online_and_training_credits_keep_their_exact_hours_while_spans_are_rounded(cast):
+    start = at(3, 10)
+    online = services.record_create(volunteer=cast.volunteer, organization=cast.org_a, started_at=start,
+                                    ended_at=start + dt.timedelta(minutes=12), hours=Decimal("0.2"), source="online")
+    course = services.record_create(volunteer=cast.volunteer, organization=cast.org_a, started_at=at(4, 10),
+                                    ended_at=at(4, 11), hours=Decimal("0.75"), source="training")
+    assert (online.hours, course.hours) == (Decimal("0.20"), Decimal("0.75"))
+    # A twelve-minute span at a door still rounds to the half-hour step, to nothing.
+    with pytest.raises(ValidationError):
+        services.record_create(volunteer=cast.volunteer, organization=cast.org_a, started_at=at(5, 9),
+                               ended_at=at(5, 9) + dt.timedelta(minutes=12), hours=Decimal("0.2"),
+                               source="attendance")
+    services.record_approve(record=online, approver=cast.organizer_a)
+    correction = services.record_correct(record=online, hours=Decimal("0.3"), reason="任务改为0.3小时",
+                                         actor=cast.organizer_a)
+    assert correction.hours == Decimal("0.10")

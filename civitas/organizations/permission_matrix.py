@@ -26,6 +26,13 @@ ROUTES = {
         "POST", params={"pk": "application"}, data={"approve": "1"},
         expect=signed_in(403, organizer_a=302),
     ),
+    "organizations:edit": Case(params={"pk": "org_a"}, expect=signed_in(403, organizer_a=200)),
+    "organizations:membership_role": Case(
+        "POST", params={"pk": "application"}, data={"role": "coordinator"},
+        # Only org A's administrator may; the application is not approved yet, so even
+        # they are sent back with the reason.
+        expect=signed_in(403, organizer_a=302),
+    ),
     "organizations:membership_leave": Case(
         "POST", params={"pk": "application"}, expect=signed_in(404, volunteer=302)
     ),

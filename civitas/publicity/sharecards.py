@@ -4,6 +4,7 @@ no system font is needed). Cards are cached per object and language."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from functools import lru_cache
 from typing import Any
@@ -95,7 +96,9 @@ def volunteer_card(profile: Any) -> bytes:
     totals = getattr(profile.user, "hours_totals", None)
     hours = totals.total_hours if totals else 0
     stars = totals.star_level if totals else 0
-    key = f"publicity:card:volunteer:{profile.pk}:{hours}:{stars}:{profile.public_name}:{get_language()}"
+    # The name is the person's own text: hashed, so the key is safe for any cache backend.
+    name = hashlib.sha256(profile.public_name.encode()).hexdigest()[:16]
+    key = f"publicity:card:volunteer:{profile.pk}:{hours}:{stars}:{name}:{get_language()}"
     png = cache.get(key)
     if png is None:
         lines = [

@@ -37,6 +37,7 @@ from civitas.accounts.models import (
 )
 from civitas.core.errors import Conflict
 from civitas.core.events import publish
+from civitas.core.identity import age_on
 from civitas.core.text import localized
 from civitas.organizations import permissions as org_permissions
 from civitas.organizations.models import Organization
@@ -599,10 +600,6 @@ class VolunteerFacts:
             self.active_shift_ids[shift_id] = status
             if status == SignUpStatus.CONFIRMED:
                 self.confirmed_spans.append((shift_id, starts_at, ends_at))
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def signup_refusal(

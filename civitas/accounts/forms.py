@@ -145,6 +145,11 @@ AUDIT_ACTIONS = [
     ("indicator.", _("Indicator changes")),
     ("assessment.", _("Assessment criteria and unit inputs")),
     ("funding.", _("Project funding")),
+    ("record.", _("Service hours approved, rejected, corrected or imported")),
+    ("appeal.", _("Appeals answered")),
+    ("certificate.", _("Certificates revoked")),
+    ("online_submission.", _("Online work accepted or rejected")),
+    ("organizer_message.", _("Messages sent by organizers")),
 ]
 
 

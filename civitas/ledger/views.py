@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civitas.core.actions import run_action
 from civitas.core.errors import Conflict
 from civitas.core.forms import apply_service_errors
 from civitas.core.pagination import paginate
@@ -119,12 +120,10 @@ def record_correct(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = CorrectionForm(request.POST)
     if form.is_valid():
-        try:
-            services.record_correct(record=record, actor=request.user, **form.cleaned_data)
-        except (ValidationError, Conflict) as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, _("The correction is entered in the ledger."))
+        run_action(
+            request, lambda: services.record_correct(record=record, actor=request.user, **form.cleaned_data),
+            _("The correction is entered in the ledger."),
+        )
     else:
         messages.error(request, _("Give the correct hours and a reason."))
     return redirect("ledger:record", pk=pk)
@@ -216,12 +215,10 @@ def appeal_answer(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AnswerForm(request.POST)
     if form.is_valid():
-        try:
-            services.appeal_answer(appeal=appeal, actor=request.user, **form.cleaned_data)
-        except (ValidationError, Conflict) as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, _("The answer is sent to the volunteer."))
+        run_action(
+            request, lambda: services.appeal_answer(appeal=appeal, actor=request.user, **form.cleaned_data),
+            _("The answer is sent to the volunteer."),
+        )
     else:
         messages.error(request, _("Choose a decision and give a reason."))
     return redirect("ledger:committee_queue")
@@ -304,12 +301,10 @@ def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     form = RevokeForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        certificates.certificate_revoke(certificate=certificate, actor=request.user, reason=reason)
-    except (ValidationError, Conflict) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("The certificate is revoked."))
+    run_action(
+        request, lambda: certificates.certificate_revoke(certificate=certificate, actor=request.user, reason=reason),
+        _("The certificate is revoked."),
+    )
     return redirect("ledger:certificate_verify", code=code)
 
 

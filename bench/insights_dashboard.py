@@ -3,7 +3,7 @@
 Builds a city of the chosen scale in an EMPTY PostgreSQL database (the seed steps for
 regions, organizations and people, then approved ledger entries generated inside the
 database with generate_series, since the ledger's own seed is not needed to measure reads),
-rebuilds the rollups, then measures:
+rebuilds the totals and the rollups (timed), then measures:
 
 * the city dashboard page (GET /insights/region/<city>/, rendered, signed in as city staff),
 * GET /api/v1/stats?scope=city,
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import random
 import statistics
@@ -159,6 +160,12 @@ def build(scale: Scale, records: int) -> None:
                 """
             )
             print(f"  records {last:,}/{records:,} ({time.monotonic() - started:.0f}s)", flush=True)
+        # The generated entries hold chain places 1..records: the next approval takes the one after.
+        cursor.execute(
+            "INSERT INTO ledger_ledgerhead (id, sequence, entry_hash) VALUES (1, %s, '') "
+            "ON CONFLICT (id) DO UPDATE SET sequence = EXCLUDED.sequence",
+            [records],
+        )
         cursor.execute("ANALYZE")
     print(f"  ✓ service records ({time.monotonic() - started:.0f}s)", flush=True)
 
@@ -209,6 +216,13 @@ def main() -> None:
 
     rebuild_seconds = 0.0
     if not options.keep_rollups:
+        # What `manage.py rebuild_totals` does (and the seed's last ledger step).
+        started = time.monotonic()
+        changed = ledger.totals_rebuild()
+        print(f"  rebuild_totals, totals: {time.monotonic() - started:.0f}s ({changed:,} volunteers)", flush=True)
+        started = time.monotonic()
+        rows = ledger.rollups_rebuild()
+        print(f"  rebuild_totals, monthly rollups: {time.monotonic() - started:.0f}s ({rows:,} rows)", flush=True)
         started = time.monotonic()
         counts = rollups.rebuild_all()
         rebuild_seconds = time.monotonic() - started
@@ -247,11 +261,14 @@ def main() -> None:
     volunteer = User.objects.filter(volunteer__isnull=False).order_by("pk").first()
     organization = Organization.objects.filter(status="approved").order_by("pk").first()
 
+    days_back = itertools.count(1)
+
     def approve_one() -> None:
-        now = timezone.now()
+        # An hour on a day of its own: the ledger refuses overlapping hours of one volunteer.
+        ended_at = timezone.now() - dt.timedelta(days=next(days_back))
         record = ledger.record_create(
-            volunteer=volunteer, organization=organization, started_at=now - dt.timedelta(hours=1),
-            ended_at=now, hours=Decimal("1"), source="manual",
+            volunteer=volunteer, organization=organization, started_at=ended_at - dt.timedelta(hours=1),
+            ended_at=ended_at, hours=Decimal("1"), source="manual",
         )
         ledger.record_approve(record=record, approver=staff)
 

@@ -137,6 +137,9 @@ def copy_rows(
     ``executemany`` per batch elsewhere (no model instances: building them is most of
     ``bulk_create``'s cost).
 
+    On PostgreSQL ``rows`` is read while the COPY is open, so it must not query the same
+    database: read what it needs before the call.
+
     Every value passes through its field's ``get_db_prep_save``, so encrypted columns hold
     ciphertext and JSON columns hold JSON exactly as an ORM save would write them. Returns
     the number of rows written.
@@ -171,17 +174,27 @@ def copy_rows(
     connection.ensure_connection()
     insert = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * (len(given) + len(missing)))})"  # noqa: S608 (quoted model names)
     written = 0
-    for chunk in chunked(rows, batch if postgres else min(batch, 10_000)):
+    if postgres:
+        # One COPY for the whole load, its data sent by a writer thread, so PostgreSQL
+        # takes in one chunk while Python prepares the next.
+        from psycopg.copy import QueuedLibpqWriter
+
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            if postgres:
-                with cursor.cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
+            raw = cursor.cursor
+            with raw.copy(f"COPY {table} ({column_sql}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+                for chunk in chunked(rows, batch):
                     for row in prepared(chunk):
                         copy.write_row(row)
-            else:
+                    written += len(chunk)
+                    if progress:
+                        progress.advance(len(chunk))
+    else:
+        for chunk in chunked(rows, min(batch, 10_000)):
+            with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
                 cursor.executemany(insert, list(prepared(chunk)))
-        written += len(chunk)
-        if progress:
-            progress.advance(len(chunk))
+            written += len(chunk)
+            if progress:
+                progress.advance(len(chunk))
     if progress:
         progress.finish()
     return written

@@ -41,6 +41,7 @@ from civitas.core.identity import age_on
 from civitas.core.text import localized
 from civitas.organizations import permissions as org_permissions
 from civitas.organizations.models import Organization
+from civitas.projects.cache import project_page_changed
 from civitas.projects.models import (
     ACTIVE_SIGNUP_STATUSES,
     CalendarToken,
@@ -223,6 +224,8 @@ def project_create(*, organization: Organization, actor: Any, **fields: Any) -> 
     project.search_text = build_search_text(project, organization)
     project.save()
     ProjectEvent.objects.create(project=project, action="create", to_status=project.status, actor=actor)
+    # A new id never meets a page cached for a row of that id that is gone.
+    project_page_changed(project.pk)
     return project
 
 
@@ -247,6 +250,7 @@ def project_update(*, project: Project, actor: Any, **fields: Any) -> Project:
         raise ValidationError(errors)
     project.search_text = build_search_text(project)
     project.save()
+    project_page_changed(project.pk)
     return project
 
 
@@ -327,6 +331,7 @@ def project_transition(
     if who == "committee":
         audit(actor=actor, action=f"project.{action}", target=project,
               details={"from": from_status, "to": to_status, "reason": reason})
+    project_page_changed(project.pk)
     publish("project.transitioned", project_id=project.pk, action=action, reason=reason)
     return project
 
@@ -451,6 +456,7 @@ def shift_create(
     shift = _build_shift(project, values, None)
     shift.save()
     _set_requirements([shift], skills, qualifications)
+    project_page_changed(project.pk)
     return shift
 
 
@@ -491,6 +497,7 @@ def shift_create_series(
     if not all(s.pk for s in shifts):
         shifts = list(Shift.objects.filter(series=series).order_by("starts_at"))
     _set_requirements(shifts, skills, qualifications)
+    project_page_changed(project.pk)
     return shifts
 
 
@@ -661,10 +668,14 @@ def signup_refusal(
 
 
 def _lock_shift(shift_id: int) -> Shift:
+    """Every change to a shift or its places (sign-ups, cancellations, the waitlist, edits)
+    takes this lock first, so this is where the project's public page is retired (a
+    refused change costs visitors one render of the page, nothing more)."""
     shift = Shift.objects.select_for_update().filter(pk=shift_id).first()
     if shift is None:
         raise Conflict(_("This shift no longer exists."), code="shift_missing")
     shift.project = Project.objects.select_related("organization", "region").get(pk=shift.project_id)
+    project_page_changed(shift.project_id)
     return shift
 
 

@@ -2,9 +2,12 @@ import json
 
 import pytest
 import time_machine
+from django.utils import timezone
 
+from civitas.accounts.models import ApiToken
 from civitas.attendance import tokens
-from civitas.attendance.models import Attendance
+from civitas.attendance.models import Attendance, AttendanceEvent
+from civitas.core.testing import query_budget
 from civitas.ledger.models import ServiceRecord
 from civitas.ledger.tests.factories import at, make_project, make_shift, sign_up
 
@@ -63,3 +66,35 @@ def test_an_organizer_of_another_organization_cannot_check_others_in(cast, shift
 def test_check_in_needs_a_token(shift, client):
     response = client.post(f"/api/v1/shifts/{shift.pk}/checkins", json.dumps({"idempotency_key": "x"}), content_type="application/json")
     assert response.status_code == 401
+
+
+def test_a_valid_code_for_a_shift_that_does_not_exist_answers_404(cast, shift, api_token, client):
+    missing = shift.pk + 1000
+    with time_machine.travel(at(1, 9, month=12), tick=False):
+        response = post(client, f"/api/v1/shifts/{missing}/checkins",
+                        {"code": tokens.shift_code(missing), "idempotency_key": "k"}, api_token(cast.volunteer))
+    assert response.status_code == 404
+
+
+def test_a_check_in_by_code_keeps_to_its_query_budget(cast, shift, api_token, client):
+    """The marathon-morning path (docs/performance.md): the token's user, one read that
+    answers every rule, and two inserts. The other two statements counted are the
+    savepoint that the test's own transaction makes of the check-in's transaction; in
+    production they are its BEGIN and COMMIT, and there is no other savepoint."""
+    headers = api_token(cast.volunteer)
+    path = f"/api/v1/shifts/{shift.pk}/checkins"
+    with time_machine.travel(at(1, 9, month=12), tick=False):
+        ApiToken.objects.update(last_used_at=timezone.now())  # its use is recorded once in five minutes
+        code = tokens.shift_code(shift.pk)
+        with query_budget(6) as new:
+            first = post(client, path, {"code": code, "idempotency_key": "a"}, headers)
+        with query_budget(5) as replayed:
+            again = post(client, path, {"code": code, "idempotency_key": "a"}, headers)
+        with query_budget(6) as double_tap:
+            tapped = post(client, path, {"code": code, "idempotency_key": "b"}, headers)
+    assert (first.status_code, again.status_code, tapped.status_code) == (201, 200, 200)
+    assert again.json()["id"] == tapped.json()["id"] == first.json()["id"]
+    assert AttendanceEvent.objects.filter(is_effective=True).count() == 1
+    statements = [q["sql"] for c in (new, replayed, double_tap) for q in c.captured_queries]
+    assert not [sql for sql in statements if "django_session" in sql]  # a token request has no session
+    assert len([sql for sql in new.captured_queries if sql["sql"].startswith("SAVEPOINT")]) == 1

@@ -17,6 +17,7 @@ winner's rows, and answers as a replay or a double tap.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
@@ -188,24 +189,63 @@ def _check_in(*, shift_id: int, volunteer: Any, method: str, key: str, actor: An
     if facts.open_elsewhere:
         raise Conflict(_("This volunteer is still checked in at another shift; check out there first."),
                        code="checked_in_elsewhere")
-    # A plain INSERT each: if a concurrent request got there first, IntegrityError rolls
-    # back this whole transaction and _check_in_retrying reads again.
-    if facts.attendance_here_id is None:
-        attendance = Attendance.objects.create(
-            shift_id=shift_id, volunteer=volunteer, checked_in_at=at, check_in_method=method,
-            flags=[rules.GEOFENCE_OVERRIDDEN] if overridden else [],
-            note=override_reason.strip() if overridden else "",
-        )
-        is_new = True
-    else:
-        attendance = Attendance.objects.get(pk=facts.attendance_here_id)
-        is_new = False
-    AttendanceEvent.objects.create(
+    # Plain INSERTs: if a concurrent request got there first, IntegrityError undoes this
+    # check-in's writes and _check_in_retrying reads again.
+    event = AttendanceEvent(
         idempotency_key=key, kind=EventKind.CHECK_IN, method=method, shift_id=shift_id, volunteer_id=volunteer.pk,
-        attendance=attendance, is_effective=is_new, actor=actor, occurred_at=at, latitude=latitude,
-        longitude=longitude, distance_m=distance, override_reason=override_reason.strip() if overridden else "",
+        actor=actor, occurred_at=at, latitude=latitude, longitude=longitude, distance_m=distance,
+        override_reason=override_reason.strip() if overridden else "",
     )
-    return CheckResult(attendance, is_new=is_new, distance_m=distance)
+    if facts.attendance_here_id is not None:
+        event.attendance = Attendance.objects.get(pk=facts.attendance_here_id)
+        event.is_effective = False
+        event.save(force_insert=True)
+        return CheckResult(event.attendance, is_new=False, distance_m=distance)
+    attendance = Attendance(
+        shift_id=shift_id, volunteer=volunteer, checked_in_at=at, check_in_method=method,
+        flags=[rules.GEOFENCE_OVERRIDDEN] if overridden else [], note=override_reason.strip() if overridden else "",
+    )
+    event.is_effective = True
+    _insert_attendance_and_event(attendance, event)
+    return CheckResult(attendance, is_new=True, distance_m=distance)
+
+
+def _new_row(obj: Any, *, leave_out: str = "") -> tuple[list[str], list[Any]]:
+    """The columns and database values of an unsaved row, as ``save()`` would insert it."""
+    fields = [f for f in type(obj)._meta.concrete_fields if not f.primary_key and f.attname != leave_out]
+    return (
+        [connection.ops.quote_name(f.column) for f in fields],
+        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields],
+    )
+
+
+def _insert_attendance_and_event(attendance: Attendance, event: AttendanceEvent) -> None:
+    """Insert the attendance and its effective event. On PostgreSQL in one statement (a
+    data-modifying WITH), which is atomic on its own: no BEGIN and COMMIT round trips. On
+    SQLite, two inserts in the transaction _check_in_retrying holds."""
+    if connection.vendor != "postgresql":
+        attendance.save(force_insert=True)
+        event.attendance = attendance
+        event.save(force_insert=True)
+        return
+    link_field = AttendanceEvent._meta.get_field("attendance")
+    a_columns, a_values = _new_row(attendance)
+    e_columns, e_values = _new_row(event, leave_out=link_field.attname)
+    quote = connection.ops.quote_name
+    a_table, e_table = quote(Attendance._meta.db_table), quote(AttendanceEvent._meta.db_table)
+    link = quote(link_field.column)
+    a_slots, e_slots = ", ".join(["%s"] * len(a_values)), ", ".join(["%s"] * len(e_values))
+    sql = (
+        f"WITH new_attendance AS (INSERT INTO {a_table} ({', '.join(a_columns)}) VALUES ({a_slots}) RETURNING id)"  # noqa: S608 (quoted model names)
+        f" INSERT INTO {e_table} ({', '.join(e_columns)}, {link}) VALUES ({e_slots}, (SELECT id FROM new_attendance))"
+        f" RETURNING id, {link}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*a_values, *e_values])
+        event.pk, attendance.pk = cursor.fetchone()
+    for row in (attendance, event):
+        row._state.adding, row._state.db = False, connection.alias
+    event.attendance = attendance
 
 
 def attendance_check_in(
@@ -252,15 +292,26 @@ def attendance_check_in_with_code(
     )
 
 
+def _check_in_transaction() -> Any:
+    """SQLite: one transaction around the read and the writes; it takes the write lock
+    when it begins (IMMEDIATE), so no other writer comes between them. PostgreSQL: none of
+    its own, since the one read and the one write statement are each atomic and READ
+    COMMITTED would give each statement a fresh snapshot anyway; that saves BEGIN and
+    COMMIT. Inside a caller's transaction, a savepoint, so a lost race can read again."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return contextlib.nullcontext()
+    return transaction.atomic()
+
+
 def _check_in_retrying(*, idempotency_key: str, **arguments: Any) -> CheckResult:
     key = _valid_key(idempotency_key, _("Every check-in needs an idempotency key (up to 100 characters)."))
     for attempt in range(1, CHECK_IN_ATTEMPTS + 1):
         try:
-            with transaction.atomic():
+            with _check_in_transaction():
                 return _check_in(key=key, **arguments)
         except IntegrityError:
             # Another request with this key, or for this volunteer and shift, committed
-            # between our read and our insert. Everything here was rolled back: read again.
+            # between our read and our insert, and our insert was undone: read again.
             if attempt == CHECK_IN_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")

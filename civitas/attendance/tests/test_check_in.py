@@ -111,6 +111,11 @@ def test_the_organizer_overrides_the_geofence_with_a_reason(cast, shift):
             latitude=Decimal("30.6"), longitude=Decimal("114.3"), override_reason="GPS drift inside the hall",
         )
     assert result.attendance.flags == [rules.GEOFENCE_OVERRIDDEN]
+    saved, event = Attendance.objects.get(), AttendanceEvent.objects.get()
+    assert saved.pk == result.attendance.pk and saved.flags == [rules.GEOFENCE_OVERRIDDEN]
+    assert saved.note == "GPS drift inside the hall" and saved.checked_in_at == at(1, 9, month=12)
+    assert (event.attendance_id, event.is_effective, event.actor_id) == (saved.pk, True, cast.organizer_a.pk)
+    assert (event.latitude, event.distance_m, event.override_reason) == (Decimal("30.6"), 11119, "GPS drift inside the hall")
 
 
 def test_shift_code_is_valid_for_its_window_and_the_one_before(shift):

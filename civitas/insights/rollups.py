@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DecimalField, F, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
 from civitas.insights.models import (
@@ -312,8 +312,16 @@ def funding_apply(*, project: Any, source: str, budgeted: Decimal, received: Dec
 
 
 def rebuild_all() -> dict[str, int]:
-    """Recompute every rollup from raw data (ledger, registries, projects, funding)."""
+    """Recompute every rollup from raw data (ledger, registries, projects, funding).
+
+    The volume (the ledger, a LastService row per volunteer and per volunteer and
+    organization) stays in the database: organizations' figures per month and the
+    LastService rows are written with ``INSERT … SELECT … GROUP BY``, the volunteers
+    active in an organization's month with ``UPDATE … FROM``. Regions are few (hundreds):
+    the ledger grouped per region and month comes to Python, to be added to every region
+    above through ``Region.path``, as registrations, organizations and projects are."""
     from civitas.accounts.models import VolunteerProfile
+    from civitas.core import bulk_sql
     from civitas.ledger.models import RecordStatus, ServiceRecord
     from civitas.organizations.models import (
         Membership,
@@ -325,14 +333,14 @@ def rebuild_all() -> dict[str, int]:
     from civitas.projects.models import Project
 
     LedgerWatermark.objects.get_or_create(pk=1)
-    with transaction.atomic():
+    with transaction.atomic(), bulk_sql.whole_table_grouping():
         watermark = LedgerWatermark.objects.select_for_update().get(pk=1)
         last_sequence = (
             ServiceRecord.objects.filter(status=RecordStatus.APPROVED).aggregate(m=Max("sequence"))["m"] or 0
         )
         approved = ServiceRecord.objects.filter(
             Q(sequence__lte=last_sequence) | Q(sequence__isnull=True), status=RecordStatus.APPROVED
-        )
+        ).order_by()
         regions = {pk: chain(path) for pk, path in Region.objects.values_list("pk", "path")}
         root = root_region_id()
 
@@ -341,51 +349,93 @@ def rebuild_all() -> dict[str, int]:
 
         figures: dict[Scope, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
         months: dict[tuple[Scope, dt.date], dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+        for model in (Figures, MonthFigures, ProjectTally, FundingTally, LastService):
+            model.objects.all().delete()
 
-        def add_hours(scope: Scope, month: dt.date, row: dict[str, Any]) -> None:
-            online = row["source"] in ONLINE_SOURCES
-            figures[scope]["total_hours"] += row["h"]
-            figures[scope]["approved_records"] += row["n"]
-            months[(scope, month)]["hours"] += row["h"]
-            months[(scope, month)]["records"] += row["n"]
-            if online:
-                figures[scope]["online_hours"] += row["h"]
-                months[(scope, month)]["online_hours"] += row["h"]
-                months[(scope, month)]["online_records"] += row["n"]
-
-        by_month = approved.annotate(month=TruncMonth("started_at")).order_by()
-        for row in by_month.values("region_id", "month", "source").annotate(h=Sum("hours"), n=Count("pk")):
+        online = Q(source__in=ONLINE_SOURCES)
+        month_sums = {  # named apart from the fields: "hours" is read by two of them
+            "sum_hours": Round(Sum("hours"), 2, output_field=_hours_field()),
+            "sum_online_hours": Coalesce(
+                Round(Sum("hours", filter=online), 2), Value(ZERO), output_field=_hours_field()
+            ),
+            "count_records": Count("pk"),
+            "count_online_records": Count("pk", filter=online),
+        }
+        month_fields = ["hours", "online_hours", "records", "online_records"]
+        by_month = approved.annotate(month=bulk_sql.local_month("started_at"))
+        for row in by_month.values("region_id", "month").annotate(**month_sums):
+            sums = dict(zip(month_fields, (row[name] for name in month_sums), strict=True))
             for pk in up(row["region_id"]):
-                add_hours(("region", pk), month_of(row["month"]), row)
-        for row in by_month.values("organization_id", "month", "source").annotate(h=Sum("hours"), n=Count("pk")):
-            add_hours(("organization", row["organization_id"]), month_of(row["month"]), row)
-
-        # The latest service per volunteer (and per volunteer and organization) is streamed,
-        # not held: at city scale these are millions of rows.
-        LastService.objects.all().delete()
-        last_count = 0
-        positive = approved.filter(hours__gt=0).order_by()
-        overall = positive.values_list("volunteer_id", "volunteer__volunteer__home_community_id").annotate(
-            last=Max("started_at")
+                scope: Scope = ("region", pk)
+                figures[scope]["total_hours"] += sums["hours"]
+                figures[scope]["online_hours"] += sums["online_hours"]
+                figures[scope]["approved_records"] += sums["records"]
+                for field, amount in sums.items():
+                    months[(scope, row["month"])][field] += amount
+        organization_months = bulk_sql.insert_select(
+            MonthFigures,
+            by_month.values("organization_id", "month")
+            .annotate(**month_sums, new_volunteers=Value(0), active_volunteers=Value(0))
+            .order_by("organization_id", "month")
+            .values("organization_id", "month", *month_sums, "new_volunteers", "active_volunteers"),
+            fields=["organization_id", "month", *month_fields, "new_volunteers", "active_volunteers"],
         )
-        for chunk in _chunks(overall.iterator(chunk_size=10_000), 5000):
-            rows = []
-            for volunteer, home, last in chunk:
-                month = month_of(last)
-                rows.append(LastService(volunteer_id=volunteer, region_id=home if home in regions else root, month=month))
-                for pk in up(home):
-                    months[(("region", pk), month)]["active_volunteers"] += 1
-            LastService.objects.bulk_create(rows)
-            last_count += len(rows)
-        per_organization = positive.values_list("volunteer_id", "organization_id").annotate(last=Max("started_at"))
-        for chunk in _chunks(per_organization.iterator(chunk_size=10_000), 5000):
-            rows = []
-            for volunteer, organization, last in chunk:
-                month = month_of(last)
-                rows.append(LastService(volunteer_id=volunteer, organization_id=organization, month=month))
-                months[(("organization", organization), month)]["active_volunteers"] += 1
-            LastService.objects.bulk_create(rows)
-            last_count += len(rows)
+        for row in (
+            MonthFigures.objects.filter(organization__isnull=False)
+            .values("organization_id")
+            .annotate(
+                sum_hours=Round(Sum("hours"), 2, output_field=_hours_field()),
+                sum_online_hours=Round(Sum("online_hours"), 2, output_field=_hours_field()),
+                sum_records=Sum("records"),
+            )
+            .order_by()
+        ):
+            scope = ("organization", row["organization_id"])
+            figures[scope]["total_hours"] += row["sum_hours"]
+            figures[scope]["online_hours"] += row["sum_online_hours"]
+            figures[scope]["approved_records"] += row["sum_records"]
+
+        # The month of the latest service with each organization, then overall: the latest
+        # of those (a later start is never in an earlier local month).
+        last_count = bulk_sql.insert_select(
+            LastService,
+            approved.filter(hours__gt=0)
+            .values("volunteer_id", "organization_id")
+            .annotate(month=bulk_sql.local_month(Max("started_at")))
+            .order_by("volunteer_id", "organization_id")
+            .values("volunteer_id", "organization_id", "month"),
+        )
+        home = F("volunteer__volunteer__home_community_id")
+        last_count += bulk_sql.insert_select(
+            LastService,
+            LastService.objects.filter(organization__isnull=False)
+            .values("volunteer_id")
+            .annotate(home_region=Coalesce(home, Value(root)) if root else home, last_month=Max("month"))
+            .order_by("volunteer_id")
+            .values("volunteer_id", "home_region", "last_month"),
+            fields=["volunteer_id", "region_id", "month"],
+        )
+        # Each (volunteer, organization) month above comes from an entry of that
+        # organization in that month, so its row of MonthFigures is there to update.
+        bulk_sql.update_from(
+            MonthFigures,
+            LastService.objects.filter(organization__isnull=False)
+            .values("organization_id", "month")
+            .annotate(active_volunteers=Count("pk"))
+            .order_by()
+            .values("organization_id", "month", "active_volunteers"),
+            match=["organization_id", "month"],
+        )
+        # An overall row's region is the volunteer's home community, or the root when it
+        # is unknown: the regions it counts in are that region and those above it.
+        for region_id, month, count in (
+            LastService.objects.filter(organization__isnull=True)
+            .values_list("region_id", "month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            for pk in up(region_id):
+                months[(("region", pk), month)]["active_volunteers"] += count
 
         for home, created, count in (
             VolunteerProfile.objects.annotate(month=TruncMonth("created_at"))
@@ -443,8 +493,6 @@ def rebuild_all() -> dict[str, int]:
                 funding[(scope, row["source"])]["received"] += row["r"]
                 funding[(scope, row["source"])]["spent"] += row["s"]
 
-        for model in (Figures, MonthFigures, ProjectTally, FundingTally):
-            model.objects.all().delete()
         Figures.objects.bulk_create(
             (Figures(**_scope_filter(scope), **values) for scope, values in figures.items()), batch_size=2000
         )
@@ -468,22 +516,15 @@ def rebuild_all() -> dict[str, int]:
         watermark.save(update_fields=["last_sequence", "updated_at"])
     return {
         "figures": len(figures),
-        "months": len(months),
+        "months": len(months) + organization_months,
         "project_tallies": len(tallies),
         "funding": len(funding),
         "last_service": last_count,
     }
 
 
-def _chunks(items: Any, size: int) -> Any:
-    chunk: list[Any] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _hours_field() -> DecimalField:
+    return DecimalField(max_digits=14, decimal_places=2)
 
 
 def snapshot() -> dict[str, Any]:

@@ -18,12 +18,29 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    PositiveSmallIntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Round
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.accounts.audit import audit
+from civitas.core import bulk_sql
 from civitas.core.errors import Conflict
 from civitas.core.events import publish
 from civitas.ledger import rules
@@ -436,90 +453,112 @@ def appeal_answer(*, appeal: Appeal, actor: Any, uphold: bool, answer: str) -> A
 # --- Rebuilding and checking -----------------------------------------------------------
 
 
+def _star_level_expression(total: Any) -> Any:
+    """``star_level_for`` in SQL: how many thresholds ``total`` reaches."""
+    level: Any = Value(0)
+    for threshold in settings.CIVITAS["STAR_THRESHOLDS"]:
+        level = level + Case(When(GreaterThanOrEqual(total, Value(Decimal(threshold))), then=Value(1)), default=Value(0))
+    return ExpressionWrapper(level, output_field=PositiveSmallIntegerField())
+
+
 @transaction.atomic
+@bulk_sql.whole_table_grouping()
 def totals_rebuild() -> int:
     """Recompute every volunteer's totals and star level from the ledger; star levels
-    reached are kept with their dates, levels no longer held are marked revoked.
-    Answers how many volunteers' totals changed."""
+    reached are kept with their dates, levels no longer held are marked revoked (levels
+    held now but never recorded are dated now). Answers how many volunteers' totals
+    changed.
+
+    Set-based: the ledger is grouped per volunteer in the database and written with
+    ``UPDATE … FROM`` and ``INSERT … SELECT``, so no ledger row or totals row passes
+    through Python (one grouped scan of the ledger when the totals are empty, as after
+    seeding; three when they are kept and compared)."""
     now = timezone.now()
     year = timezone.localdate().year
     year_start = timezone.make_aware(dt.datetime(year, 1, 1))
-    figures = {
-        row["volunteer_id"]: row
-        for row in ServiceRecord.objects.filter(status=RecordStatus.APPROVED)
+    total = Round(Sum("hours"), 2, output_field=DecimalField(max_digits=9, decimal_places=2))
+    figures = (
+        ServiceRecord.objects.filter(status=RecordStatus.APPROVED)
+        .order_by()
         .values("volunteer_id")
         .annotate(
-            total=Sum("hours"),
-            year_total=Sum("hours", filter=Q(started_at__gte=year_start)),
-            records=Count("id", filter=Q(corrects__isnull=True)),
-            last=Max("started_at", filter=Q(hours__gt=0)),
+            total_hours=total,
+            year=Value(year, output_field=PositiveSmallIntegerField()),
+            year_hours=Coalesce(
+                Round(Sum("hours", filter=Q(started_at__gte=year_start)), 2),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=9, decimal_places=2),
+            ),
+            approved_records=Count("id", filter=Q(corrects__isnull=True)),
+            star_level=_star_level_expression(total),
+            last_served_at=Max("started_at", filter=Q(hours__gt=0)),
         )
-    }
-    kept = {t.volunteer_id: t for t in VolunteerTotals.objects.all()}
+    )
+    fields = ["total_hours", "year", "year_hours", "approved_records", "star_level", "last_served_at"]
     changed = 0
-    active_levels: dict[int, set[int]] = {}
-    for volunteer_id, level in StarLevelEvent.objects.filter(revoked_at__isnull=True).values_list("volunteer_id", "level"):
-        active_levels.setdefault(volunteer_id, set()).add(level)
-    to_create, to_update, new_events = [], [], []
-    for volunteer_id in set(figures) | set(kept):
-        row = figures.get(volunteer_id, {})
-        total = Decimal(row.get("total") or 0).quantize(TWO_PLACES)
-        values = {
-            "total_hours": total,
-            "year": year,
-            "year_hours": Decimal(row.get("year_total") or 0).quantize(TWO_PLACES),
-            "approved_records": row.get("records") or 0,
-            "star_level": star_level_for(total),
-            "last_served_at": row.get("last"),
-        }
-        totals = kept.get(volunteer_id)
-        if totals is None:
-            to_create.append(VolunteerTotals(volunteer_id=volunteer_id, **values))
-            changed += 1
-        elif any(getattr(totals, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(totals, name, value)
-            to_update.append(totals)
-            changed += 1
-        held = active_levels.get(volunteer_id, set())
-        new_events.extend(
-            StarLevelEvent(volunteer_id=volunteer_id, level=level, reached_at=now)
-            for level in range(1, values["star_level"] + 1) if level not in held
+    if VolunteerTotals.objects.exists():
+        changed += bulk_sql.update_from(
+            VolunteerTotals, figures.values("volunteer_id", *fields), match=["volunteer_id"], only_changed=True
         )
-        if any(level > values["star_level"] for level in held):
-            StarLevelEvent.objects.filter(
-                volunteer_id=volunteer_id, level__gt=values["star_level"], revoked_at__isnull=True
-            ).update(revoked_at=now)
-    with transaction.atomic():
-        VolunteerTotals.objects.bulk_create(to_create, batch_size=2000)
-        VolunteerTotals.objects.bulk_update(
-            to_update, ["total_hours", "year", "year_hours", "approved_records", "star_level", "last_served_at"],
-            batch_size=2000,
+        # Kept totals of volunteers with no approved entry at all go back to nothing.
+        zero = {"total_hours": 0, "year": year, "year_hours": 0, "approved_records": 0, "star_level": 0}
+        changed += (
+            VolunteerTotals.objects.filter(
+                ~Exists(ServiceRecord.objects.filter(status=RecordStatus.APPROVED, volunteer_id=OuterRef("volunteer_id")))
+            )
+            .alias(kept_total=Round("total_hours", 2), kept_year_hours=Round("year_hours", 2))
+            .exclude(
+                kept_total=0, year=year, kept_year_hours=0, approved_records=0, star_level=0,
+                last_served_at__isnull=True,
+            )
+            .update(**zero, last_served_at=None)
         )
-        StarLevelEvent.objects.bulk_create(new_events, batch_size=2000)
+    changed += bulk_sql.insert_select(
+        VolunteerTotals,
+        figures.filter(~Exists(VolunteerTotals.objects.filter(volunteer_id=OuterRef("volunteer_id"))))
+        .order_by("volunteer_id")
+        .values("volunteer_id", *fields),
+    )
+    # Star levels: every volunteer with totals now holds exactly the levels up to theirs.
+    StarLevelEvent.objects.filter(
+        Exists(VolunteerTotals.objects.filter(volunteer_id=OuterRef("volunteer_id"), star_level__lt=OuterRef("level"))),
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    for level in range(1, len(settings.CIVITAS["STAR_THRESHOLDS"]) + 1):
+        held = StarLevelEvent.objects.filter(volunteer_id=OuterRef("volunteer_id"), level=level, revoked_at__isnull=True)
+        bulk_sql.insert_select(
+            StarLevelEvent,
+            VolunteerTotals.objects.filter(~Exists(held), star_level__gte=level)
+            .order_by("volunteer_id")
+            .values(
+                "volunteer_id",
+                level=Value(level, output_field=PositiveSmallIntegerField()),
+                reached_at=Value(now, output_field=DateTimeField()),
+                revoked_at=Value(None, output_field=DateTimeField()),
+            ),
+        )
     return changed
 
 
 @transaction.atomic
+@bulk_sql.whole_table_grouping()
 def rollups_rebuild() -> int:
-    """Recompute HoursRollup from the ledger."""
-    rows = (
-        ServiceRecord.objects.filter(status=RecordStatus.APPROVED)
-        .annotate(month=TruncMonth("started_at", tzinfo=timezone.get_current_timezone()))
-        .values("organization_id", "region_id", "month", "source")
-        .annotate(total=Sum("hours"), records=Count("id", filter=Q(corrects__isnull=True)))
-    )
+    """Recompute HoursRollup from the ledger, in the database (``INSERT … SELECT``)."""
     HoursRollup.objects.all().delete()
-    rollups = [
-        HoursRollup(
-            organization_id=row["organization_id"], region_id=row["region_id"],
-            month=(timezone.localtime(row["month"]).date() if isinstance(row["month"], dt.datetime) else row["month"]),
-            source=row["source"], hours=row["total"], approved_records=row["records"],
+    return bulk_sql.insert_select(
+        HoursRollup,
+        ServiceRecord.objects.filter(status=RecordStatus.APPROVED)
+        .order_by()
+        .annotate(month=bulk_sql.local_month("started_at"))
+        .values("organization_id", "region_id", "month", "source")
+        .annotate(
+            sum_hours=Round(Sum("hours"), 2, output_field=DecimalField(max_digits=14, decimal_places=2)),
+            approved_records=Count("id", filter=Q(corrects__isnull=True)),
         )
-        for row in rows
-    ]
-    HoursRollup.objects.bulk_create(rollups, batch_size=2000)
-    return len(rollups)
+        .order_by("organization_id", "region_id", "month", "source")
+        .values("organization_id", "region_id", "month", "source", "sum_hours", "approved_records"),
+        fields=["organization_id", "region_id", "month", "source", "hours", "approved_records"],
+    )
 
 
 def ledger_verify() -> list[str]:

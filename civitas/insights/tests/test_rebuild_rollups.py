@@ -7,9 +7,10 @@ from django.core.management import call_command
 
 from civitas.conftest import make_volunteer
 from civitas.insights import rollups, services
-from civitas.insights.models import Figures, ProjectTally
-from civitas.insights.tests.conftest import approved_record
+from civitas.insights.models import Figures, LastService, MonthFigures, ProjectTally
+from civitas.insights.tests.conftest import SHANGHAI, approved_record
 from civitas.insights.tests.helpers import make_project
+from civitas.ledger import services as ledger
 from civitas.organizations import services as organizations
 from civitas.projects import services as projects
 
@@ -60,3 +61,38 @@ def test_rebuild_restores_figures_that_were_lost(small_city):
 
     city = Figures.objects.get(region=small_city.cast.city.city)
     assert (city.total_hours, city.registered_volunteers) == (Decimal("10.50"), 4)
+
+
+def test_rebuild_matches_the_handlers_after_corrections_and_at_local_month_ends(
+    small_city, django_capture_on_commit_callbacks
+):
+    cast = small_city.cast
+    # given: service starting just after a local midnight that is still the previous day
+    # (and month) in UTC, a correction taking hours back, and a volunteer without a home
+    # community serving with two organizations in different months
+    with django_capture_on_commit_callbacks(execute=True):
+        nowhere = make_volunteer("无社区", "13900000078")
+        june_first = dt.datetime(2026, 6, 1, 0, 30, tzinfo=SHANGHAI)
+        record = ledger.record_create(
+            volunteer=cast.volunteer2, organization=cast.org_b, started_at=june_first,
+            ended_at=june_first + dt.timedelta(hours=2), hours=Decimal("2"), source="online",
+        )
+        ledger.record_approve(record=record, approver=cast.organizer_b)
+        approved_record(cast, nowhere, cast.org_a, dt.date(2026, 4, 8), "3.00")
+        approved_record(cast, nowhere, cast.org_b, dt.date(2026, 2, 3), "1.50", approver=cast.organizer_b)
+        ledger.record_correct(
+            record=small_city.records[0], hours=Decimal("1"), reason="left early", actor=cast.organizer_a
+        )
+    kept = rollups.snapshot()
+
+    # when
+    rollups.rebuild_all()
+
+    # then
+    assert rollups.snapshot() == kept
+    june = MonthFigures.objects.get(organization=cast.org_b, month=dt.date(2026, 6, 1))
+    assert (june.hours, june.online_records, june.active_volunteers) == (Decimal("2.00"), 1, 1)
+    march = MonthFigures.objects.get(region=cast.city.city, month=dt.date(2026, 3, 1))
+    assert (march.hours, march.records) == (Decimal("1.00"), 2)
+    root = LastService.objects.get(volunteer=nowhere, organization=None)
+    assert (root.region_id, root.month) == (cast.city.city.pk, dt.date(2026, 4, 1))

@@ -1,0 +1,133 @@
+"""Set-based writes the ORM has no verb for: ``INSERT … SELECT`` and ``UPDATE … FROM``.
+
+Rebuilding derived tables (totals, rollups) from a ledger of millions of rows must not
+pass those rows through Python. The SELECT side is always an ORM queryset, so lookups,
+time zones (``TruncMonth(..., tzinfo=...)``), parameters and vendor quirks are Django's;
+only the statement around it is written here. It is the same SQL on PostgreSQL and on
+SQLite (``UPDATE … FROM`` needs SQLite 3.33 or later), except how "differs, NULLs
+included" is spelled.
+
+The queryset must end with ``.values(name, ...)``: the names are the target model's
+fields, in the order they are selected, unless ``fields`` names them (in that order) where
+the selected names cannot be the fields' (an annotation may not shadow a field the query
+still reads: ``hours=Sum("hours")`` next to ``Sum("hours", filter=...)``). Ordering the
+SELECT by the target's unique key keeps index writes in order (6.4 s instead of 8.4 s for
+600,000 LastService rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connections, models, router, transaction
+from django.db.models.functions import Cast, TruncMonth
+from django.utils import timezone
+
+# Memory for grouping a whole table (PostgreSQL's work_mem, per sort or hash), sized for
+# the large city's biggest grouping, 4.5 million (volunteer, organization) pairs of a few
+# dozen bytes (medium, 600,000 pairs, needs 74 MB). A larger grouping spills to disk.
+GROUPING_WORK_MEM = "256MB"
+
+
+@contextmanager
+def whole_table_grouping() -> Iterator[None]:
+    """Let PostgreSQL group whole tables by hashing in memory, for the statements of this
+    block (inside a transaction). With the default work_mem (4MB) it plans an INSERT or
+    UPDATE that groups the ledger per volunteer as an index walk in volunteer order,
+    which reads a ledger stored in time order at random: 41 s instead of 4 s for 4 million
+    entries (a plain SELECT would hash it in parallel, but a statement that writes runs
+    no parallel workers). SQLite has no such setting."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [GROUPING_WORK_MEM])
+        previous = cursor.fetchone()[0]
+    yield
+    # Not reached on an error: rolling the transaction (or savepoint) back restores it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [previous])
+
+
+def local_month(expression: Any) -> Cast:
+    """The first day of the local month (the current time zone, settings.TIME_ZONE by
+    default) of a datetime, as a date, in SQL: what ``timezone.localtime(moment).date()
+    .replace(day=1)`` answers in Python."""
+    return Cast(TruncMonth(expression, tzinfo=timezone.get_current_timezone()), models.DateField())
+
+
+def _compiled(
+    model: type[models.Model], queryset: models.QuerySet[Any], fields: Sequence[str] | None
+) -> tuple[Any, list[str], Any, str, tuple]:
+    selected = list(queryset.query.selected or ())
+    names = list(fields or selected)
+    if not selected or len(names) != len(selected):
+        raise ValueError("The queryset must end with .values(...), one for each field of the target.")
+    connection = connections[router.db_for_write(model)]
+    compiler = queryset.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql(with_col_aliases=True)
+    aliases = [alias for _expression, _sql, alias in compiler.select]
+    return connection, names, aliases, sql, tuple(params)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{model.__name__}.{name} is not a column.")
+    return field
+
+
+def insert_select(
+    model: type[models.Model], queryset: models.QuerySet[Any], *, fields: Sequence[str] | None = None
+) -> int:
+    """``INSERT INTO model (fields) SELECT …``; answers how many rows were inserted."""
+    connection, names, _aliases, sql, params = _compiled(model, queryset, fields)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_field(model, name).column) for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}", params)
+        return cursor.rowcount
+
+
+def update_from(
+    model: type[models.Model],
+    queryset: models.QuerySet[Any],
+    *,
+    match: Sequence[str],
+    fields: Sequence[str] | None = None,
+    only_changed: bool = False,
+) -> int:
+    """Set the model's rows whose ``match`` fields equal a row of the queryset to that
+    row's other values; with ``only_changed``, only rows where one of them differs (NULLs
+    compared as values, decimals compared at their stored places). Answers how many rows
+    were updated."""
+    connection, names, aliases, sql, params = _compiled(model, queryset, fields)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    source = dict(zip(names, aliases, strict=True))
+    targets = {name: _field(model, name) for name in names}
+    assignments = ", ".join(
+        f"{quote(targets[name].column)} = src.{quote(source[name])}" for name in names if name not in match
+    )
+    conditions = [f"{table}.{quote(targets[name].column)} = src.{quote(source[name])}" for name in match]
+    if only_changed:
+        # "IS DISTINCT FROM" is standard, but SQLite spells it "IS NOT" before 3.39.
+        differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+        changes = []
+        for name in names:
+            if name in match:
+                continue
+            target = targets[name]
+            kept = f"{table}.{quote(target.column)}"
+            if isinstance(target, models.DecimalField):
+                # SQLite keeps decimals as floating point: compare what a read would answer.
+                kept = f"ROUND({kept}, {target.decimal_places})"
+            changes.append(f"{kept} {differs} src.{quote(source[name])}")
+        conditions.append(f"({' OR '.join(changes)})")
+    statement = f"UPDATE {table} SET {assignments} FROM ({sql}) src WHERE {' AND '.join(conditions)}"  # noqa: S608 (quoted names)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount

@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=1,
                         help="client processes sharing each scenario's concurrency (for throughput targets)")
     parser.add_argument("--duration", type=float, default=None, help="override every scenario's duration (s)")
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="override every scenario's concurrency (latency targets read best at 2: one request per core)")
     parser.add_argument("--no-doc", action="store_true", help="do not touch docs/performance.md")
     args = parser.parse_args(argv)
 
@@ -42,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             scenario = SCENARIOS[name]
             if args.duration is not None:
                 scenario.duration = args.duration
+            if args.concurrency is not None:
+                scenario.concurrency = args.concurrency
             result = run_scenario(base_url, scenario, args.scale, pid, clients=args.clients)
             # Other work on the machine shares its cores: keep the load beside each figure.
             result.update(command=command, started=started, load=round(os.getloadavg()[0], 1))

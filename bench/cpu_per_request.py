@@ -42,6 +42,7 @@ def main() -> None:
     if campaign:
         paths.append(f"/campaigns/{campaign.pk}/")
     if project:
+        paths.append(f"/projects/{project.pk}/")
         paths.append(f"/discussion/projects/{project.pk}/")
     visitor = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     for path in paths:

@@ -11,7 +11,8 @@ rebuilds the totals and the rollups (timed), then measures:
   rollups),
 * one approval taking its entry into the rollups (record_approve + the event handler).
 
-Usage (takes minutes at medium, about an hour at large):
+Usage (takes minutes at medium, about an hour at large; ``--seeded`` measures a city that
+``manage.py seed`` built instead, e.g. the benchmark suite's ``civitas_bench_large``):
 
     createdb -h 127.0.0.1 -U postgres civitas_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civitas_bench \\
@@ -198,15 +199,18 @@ def main() -> None:
     parser.add_argument("--records", type=int, help="service records (default: the scale's)")
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--keep-rollups", action="store_true", help="measure an already built city without rebuilding")
+    parser.add_argument("--seeded", action="store_true",
+                        help="measure the city `manage.py seed` built in this database (no building, no rebuilding)")
     options = parser.parse_args()
     if not settings.IS_POSTGRES:
         print("Set DATABASE_URL to an empty PostgreSQL database.")
         sys.exit(2)
     scale = SCALES[options.scale]
     records = options.records or scale.service_records
-    print(f"Building the {scale.name} city with {records:,} service records…", flush=True)
-    call_command("migrate", verbosity=0)
-    build(scale, records)
+    if not options.seeded:
+        print(f"Building the {scale.name} city with {records:,} service records…", flush=True)
+        call_command("migrate", verbosity=0)
+        build(scale, records)
 
     from civitas.accounts.models import User
     from civitas.insights import rollups, selectors
@@ -215,7 +219,7 @@ def main() -> None:
     from civitas.organizations.models import CommitteeAssignment, Organization
 
     rebuild_seconds = 0.0
-    if not options.keep_rollups:
+    if not (options.keep_rollups or options.seeded):
         # What `manage.py rebuild_totals` does (and the seed's last ledger step).
         started = time.monotonic()
         changed = ledger.totals_rebuild()

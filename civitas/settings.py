@@ -342,6 +342,10 @@ CIVITAS = {
     "DEMO_PASSWORD": "civitas-demo",
     # How long a waitlisted volunteer has to take an offered place (shifts in offer mode).
     "WAITLIST_OFFER_HOURS": env.int("WAITLIST_OFFER_HOURS", default=12),
+    # The public project page for visitors without a session comes from the cache; the
+    # services retire it when the project, its shifts, their places or the organization
+    # change, and this lifetime is the backstop (projects/cache.py).
+    "PROJECT_PAGE_CACHE_SECONDS": env.int("PROJECT_PAGE_CACHE_SECONDS", default=30),
     # Ledger rules (civitas/ledger/rules.py).
     "HOURS_ROUNDING_STEP": Decimal(env.str("HOURS_ROUNDING_STEP", default="0.5")),
     "HOURS_ROUNDING": env.str("HOURS_ROUNDING", default="nearest"),  # nearest, down or up

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 from django.utils import timezone
 
 from civitas.accounts import services
@@ -133,13 +134,22 @@ def seed_people(ctx: SeedContext) -> None:
     copy_rows(through, ["volunteerprofile_id", "skill_id"], skill_rows(), ctx=ctx, total=len(profile_ids) // 2,
               label="skills")
 
-    def consent_rows():  # type: ignore[no-untyped-def]
-        rows = VolunteerProfile.objects.filter(user_id__gt=last_pk_before).values_list(
-            "user_id", "privacy_consent_version", "privacy_consent_at"
-        )
-        yield from rows.iterator(chunk_size=5000)
-
-    copy_rows(ConsentRecord, ["user_id", "version", "given_at"], consent_rows(), ctx=ctx, total=len(profile_ids),
-              label="privacy consents")
+    _consents_from_profiles(last_pk_before)
     ctx.data["personas"] = personas
     ctx.data["volunteer_user_ids"] = [personas["volunteer"].pk, personas["organizer"].pk, *user_ids]
+
+
+def _consents_from_profiles(after_user_id: int) -> None:
+    """Each generated volunteer's privacy consent, copied from their profile inside the
+    database (one statement, nothing read back into Python)."""
+    consent, profile = ConsentRecord._meta, VolunteerProfile._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(consent.get_field(name).column) for name in ("user", "version", "given_at", "by_guardian"))
+    sources = ", ".join(quote(profile.get_field(name).column)
+                        for name in ("user", "privacy_consent_version", "privacy_consent_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(consent.db_table)} ({columns}) SELECT {sources}, %s FROM {quote(profile.db_table)} "  # noqa: S608 (quoted model names)
+            f"WHERE {quote(profile.get_field('user').column)} > %s",
+            [False, after_user_id],
+        )

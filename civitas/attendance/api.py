@@ -71,6 +71,14 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Error
 
 @router.post("/shifts/{shift_id}/checkins", response={201: AttendanceOut, 200: AttendanceOut, **ERRORS}, auth=token_auth)
 def check_in(request: HttpRequest, shift_id: int, payload: CheckIn):  # type: ignore[no-untyped-def]
+    if payload.code:
+        # The volunteer's own scan, the marathon-morning path: no shift fetched here, the
+        # service reads what it needs in the check-in's own query (docs/performance.md).
+        result = services.attendance_check_in_with_code(
+            shift_id=shift_id, code=payload.code, volunteer=request.auth, idempotency_key=payload.idempotency_key,
+            latitude=payload.latitude, longitude=payload.longitude, occurred_at=payload.occurred_at,
+        )
+        return Status(201 if result.is_new else 200, _out(result))
     shift, volunteer, method = _resolve(request, shift_id, payload)
     result = services.attendance_check_in(
         shift=shift, volunteer=volunteer, method=method, idempotency_key=payload.idempotency_key, actor=request.auth,

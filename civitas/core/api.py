@@ -5,10 +5,11 @@ Every error answers ``{"error": {"code", "message", "fields"}}`` with a 4xx stat
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import OperationalError
+from django.db import OperationalError, connections
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,18 +38,37 @@ class Page(Schema, Generic[T]):
     count: int
 
 
+# How often a token's last use is written down: at most once in this many seconds.
+TOKEN_USE_RECORDED_EVERY = 300
+
+# The look-up every authenticated API request makes: the token's user, whole, and whether
+# the token's last use is due to be written again. Written out rather than built with the
+# ORM (select_related): compiling that join cost more CPU than PostgreSQL spends answering
+# it, on every request (docs/performance.md, "Marathon morning"). One row by a unique index.
+TOKEN_USER_SQL = """
+SELECT u.*, t.id AS token_id, (t.last_used_at IS NULL OR t.last_used_at < %s) AS token_use_due
+FROM accounts_user u JOIN accounts_apitoken t ON t.user_id = u.id
+WHERE t.key_digest = %s
+"""
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from civitas.accounts.models import ApiToken
+        from civitas.accounts.models import ApiToken, User
 
-        row = ApiToken.objects.select_related("user").filter(key_digest=ApiToken.digest(token)).first()
-        if row is None or not row.user.is_active:
-            return None
         now = timezone.now()
-        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        request.user = row.user
-        return row.user
+        database = User.objects.db  # the primary, or a replica on a replica-read path
+        due_before = connections[database].ops.adapt_datetimefield_value(
+            now - dt.timedelta(seconds=TOKEN_USE_RECORDED_EVERY)
+        )
+        rows = User.objects.using(database).raw(TOKEN_USER_SQL, [due_before, ApiToken.digest(token)])
+        user: Any = next(iter(rows), None)  # a User, with token_id and token_use_due
+        if user is None or not user.is_active:
+            return None
+        if user.token_use_due:
+            ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
+        request.user = user
+        return user
 
 
 token_auth = TokenAuth()

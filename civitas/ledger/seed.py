@@ -5,6 +5,10 @@ that stars of every level appear: a few volunteers (more at larger scales) serve
 hours for each level, the demo volunteer has a realistic history and a star level, and
 everyone else serves now and then. Totals and rollups are rebuilt from the ledger at the
 end, so they agree with it by construction.
+
+On PostgreSQL the everyday history of the many (all but the planned few) is generated
+inside the database (``seed_postgres``): at the large scale that is 30 million entries,
+more than Python can build in the time the generator has.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
-from civitas.core.seeding import SeedContext, bulk_insert
+from civitas.core.seeding import SeedContext, copy_rows
 from civitas.ledger.models import (
     LedgerHead,
     RecordSource,
@@ -25,6 +31,7 @@ from civitas.ledger.models import (
     StarLevelEvent,
 )
 from civitas.ledger.services import (
+    TWO_PLACES,
     entry_hash,
     record_create,
     record_reject,
@@ -33,23 +40,56 @@ from civitas.ledger.services import (
 )
 from civitas.organizations.models import Organization
 
-SOURCES = [RecordSource.ATTENDANCE] * 14 + [RecordSource.MANUAL] * 3 + [RecordSource.ONLINE] * 2 + [RecordSource.IMPORT]
+SOURCES = [
+    source.value
+    for source in [RecordSource.ATTENDANCE] * 14 + [RecordSource.MANUAL] * 3 + [RecordSource.ONLINE] * 2 + [RecordSource.IMPORT]
+]
 HISTORY_DAYS = 3 * 365
 
 
-def _plan(ctx: SeedContext, volunteer_ids: list[int]) -> list[tuple[int, int, tuple[int, int], bool]]:
-    """(volunteer id, number of records, (least, most) hours per record, may take a past
-    shift's hours) for everyone."""
+class _Entry(NamedTuple):
+    """One service record as the generator writes it (the field names entry_hash reads)."""
+
+    volunteer_id: int
+    organization_id: int
+    region_id: int
+    project_id: int | None
+    shift_id: int | None
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    hours: Decimal
+    source: str
+    created_at: dt.datetime
+    decided_at: dt.datetime
+    status: str = RecordStatus.APPROVED.value
+    corrects_id: None = None
+    sequence: int = 0
+    previous_hash: str = ""
+    entry_hash: str = ""
+
+
+COLUMNS = list(_Entry._fields)
+
+
+class _Plan(NamedTuple):
+    volunteer_id: int
+    records: int
+    hours: tuple[int, int]  # least and most hours per record
+    takes_shifts: bool  # may be credited a past shift's hours
+
+
+def _plan(ctx: SeedContext, volunteer_ids: list[int]) -> tuple[list[_Plan], list[_Plan]]:
+    """Who serves how much: (the few with a planned history: the demo volunteer and some
+    volunteers past each star threshold, everyone else now and then)."""
     thresholds = [Decimal(t) for t in settings.CIVITAS["STAR_THRESHOLDS"]]
     total = ctx.scale.service_records
     per_level = max(1, len(volunteer_ids) // 1000)
-    plan: list[tuple[int, int, tuple[int, int], bool]] = []
+    planned: list[_Plan] = []
     budget = total
-    demo_volunteer = volunteer_ids[0]
     # The demo volunteer: a couple of years of weekend mornings, past the first star.
     first_star = int(thresholds[0]) if thresholds else 100
     demo_records = min(max(math.ceil(first_star * 1.4 / 3.5), 1), budget)
-    plan.append((demo_volunteer, demo_records, (2, 5), True))
+    planned.append(_Plan(volunteer_ids[0], demo_records, (2, 5), True))
     budget -= demo_records
     pool = volunteer_ids[2:]
     cursor = 0
@@ -59,17 +99,18 @@ def _plan(ctx: SeedContext, volunteer_ids: list[int]) -> list[tuple[int, int, tu
             if cursor >= len(pool) or records > budget * 0.9:
                 break
             # Planned to pass the threshold: a past shift's shorter hours would fall short of it.
-            plan.append((pool[cursor], records, (5, 8), False))
+            planned.append(_Plan(pool[cursor], records, (5, 8), False))
             budget -= records
             cursor += 1
+    everyone: list[_Plan] = []
     rest = pool[cursor:] or pool
     if rest and budget > 0:
         base, extra = divmod(budget, len(rest))
         for index, volunteer_id in enumerate(rest):
             count = base + (1 if index < extra else 0)
             if count:
-                plan.append((volunteer_id, min(count, HISTORY_DAYS), (1, 4), True))
-    return plan
+                everyone.append(_Plan(volunteer_id, min(count, HISTORY_DAYS - 3), (1, 4), True))
+    return planned, everyone
 
 
 def seed_service_records(ctx: SeedContext) -> None:
@@ -81,11 +122,14 @@ def seed_service_records(ctx: SeedContext) -> None:
     if not volunteer_ids or not organization_ids:
         ctx.say("  no volunteers or organizations: no service records")
         return
+    organization_ids.sort()
     regions = dict(Organization.objects.filter(pk__in=organization_ids).values_list("pk", "region_id"))
     from civitas.projects.models import Project, Shift
 
     projects: dict[int, list[int]] = {}
-    for pk, organization_id in Project.objects.filter(organization_id__in=organization_ids).values_list("pk", "organization_id"):
+    for pk, organization_id in (
+        Project.objects.filter(organization_id__in=organization_ids).order_by("pk").values_list("pk", "organization_id")
+    ):
         projects.setdefault(organization_id, []).append(pk)
     now = timezone.now()
     # Past shifts, when the projects step made them: some records are that shift's hours.
@@ -93,17 +137,18 @@ def seed_service_records(ctx: SeedContext) -> None:
     # the projects step passes them on.
     past_shifts = list(
         Shift.objects.filter(ends_at__lt=now - dt.timedelta(days=2), project__organization_id__in=organization_ids)
-        .order_by("-ends_at")
+        .order_by("-ends_at", "pk")
         .values_list("pk", "project_id", "project__organization_id", "starts_at", "ends_at", "hours_credited")[:5000]
     )
     head, _created = LedgerHead.objects.get_or_create(pk=1)
     state = {"sequence": head.sequence, "hash": head.entry_hash}
-    star_events: list[StarLevelEvent] = []
+    star_events: list[tuple[int, int, dt.datetime]] = []
     thresholds = [Decimal(t) for t in settings.CIVITAS["STAR_THRESHOLDS"]]
-    plan = _plan(ctx, volunteer_ids)
+    planned, everyone = _plan(ctx, volunteer_ids)
+    in_database = connection.vendor == "postgresql"
     today = timezone.localdate()
 
-    def records_of(volunteer_id: int, count: int, hours_range: tuple[int, int], takes_shifts: bool) -> list[ServiceRecord]:
+    def records_of(volunteer_id: int, count: int, hours_range: tuple[int, int], takes_shifts: bool) -> list[_Entry]:
         homes = rng.sample(organization_ids, min(len(organization_ids), rng.choice([1, 1, 2, 3])))
         days = sorted(rng.sample(range(3, HISTORY_DAYS), min(count, HISTORY_DAYS - 3)), reverse=True)
         used_days: set[dt.date] = set()
@@ -121,7 +166,7 @@ def seed_service_records(ctx: SeedContext) -> None:
                 hours = min(Decimal(credited), Decimal((ended_at - started_at).total_seconds()) / 3600)
                 hours = (hours * 2).quantize(Decimal("1")) / 2 or Decimal("0.5")
                 day = timezone.localtime(started_at).date()
-                source = RecordSource.ATTENDANCE
+                source = RecordSource.ATTENDANCE.value
             else:
                 if day in used_days:
                     continue
@@ -134,11 +179,9 @@ def seed_service_records(ctx: SeedContext) -> None:
                 ended_at = started_at + dt.timedelta(hours=float(hours))
                 source = rng.choice(SOURCES)
             used_days.add(day)
-            rows.append(ServiceRecord(
-                volunteer_id=volunteer_id, organization_id=organization_id, region_id=regions[organization_id],
-                project_id=project_id, shift_id=shift_id, started_at=started_at, ended_at=ended_at, hours=hours,
-                source=source, status=RecordStatus.APPROVED, created_at=ended_at,
-                decided_at=ended_at + dt.timedelta(hours=rng.randint(2, 60)),
+            rows.append(_Entry(
+                volunteer_id, organization_id, regions[organization_id], project_id, shift_id, started_at, ended_at,
+                hours.quantize(TWO_PLACES), source, ended_at, ended_at + dt.timedelta(hours=rng.randint(2, 60)),
             ))
         rows.sort(key=lambda r: r.started_at)
         cumulative, level = Decimal("0"), 0
@@ -146,22 +189,30 @@ def seed_service_records(ctx: SeedContext) -> None:
             cumulative += row.hours
             while level < len(thresholds) and cumulative >= thresholds[level]:
                 level += 1
-                star_events.append(StarLevelEvent(volunteer_id=volunteer_id, level=level, reached_at=row.decided_at))
+                star_events.append((volunteer_id, level, row.decided_at))
         return rows
 
-    def chained():  # type: ignore[no-untyped-def]
-        for volunteer_id, count, hours_range, takes_shifts in plan:
-            for row in records_of(volunteer_id, count, hours_range, takes_shifts):
+    def chained(plan: list[_Plan]):  # type: ignore[no-untyped-def]
+        for item in plan:
+            for row in records_of(*item):
                 state["sequence"] += 1
-                row.sequence = state["sequence"]
-                row.previous_hash = state["hash"]
-                row.entry_hash = entry_hash(row, row.previous_hash)
+                row = row._replace(sequence=state["sequence"], previous_hash=state["hash"])
+                row = row._replace(entry_hash=entry_hash(row, row.previous_hash))
                 state["hash"] = row.entry_hash
                 yield row
 
-    bulk_insert(ctx, ServiceRecord, chained(), sum(count for _v, count, _h, _s in plan), "service records")
+    in_python = planned if in_database else planned + everyone
+    copy_rows(ServiceRecord, COLUMNS, chained(in_python), ctx=ctx, total=sum(p.records for p in in_python),
+              label="service records" if not in_database else "planned records")
+    if in_database:
+        from civitas.ledger.seed_postgres import generate_history
+
+        state["sequence"], state["hash"] = generate_history(
+            ctx, [(p.volunteer_id, p.records) for p in everyone], organization_ids=organization_ids, regions=regions,
+            projects=projects, sources=SOURCES, start=(state["sequence"], state["hash"]),
+        )
     LedgerHead.objects.filter(pk=1).update(sequence=state["sequence"], entry_hash=state["hash"])
-    StarLevelEvent.objects.bulk_create(star_events, batch_size=5000)
+    copy_rows(StarLevelEvent, ["volunteer_id", "level", "reached_at"], star_events)
     totals_rebuild()
     rollups_rebuild()
     _demo_volunteer_open_items(ctx, volunteer_ids[0], organization_ids[0], projects)

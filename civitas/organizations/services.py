@@ -178,6 +178,7 @@ def organization_update(*, organization: Organization, actor: Any, **fields: Any
         setattr(organization, name, value)
     organization.full_clean(exclude=["created_by", "parent"])
     organization.save(update_fields=list(fields))
+    publish("organization.updated", organization_id=organization.pk, fields=sorted(fields))
     return organization
 
 

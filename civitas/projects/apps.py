@@ -26,3 +26,8 @@ class ProjectsConfig(AppConfig):
         NavItem("projects:my_signups", _("My shifts"), order=25, visible=_is_volunteer),
         NavItem("projects:review_queue", _("Project review"), order=81, visible=_is_committee_staff),
     ]
+    # A project's public page names its organization (projects/cache.py).
+    event_handlers = {
+        name: ["civitas.projects.cache.organization_changed"]
+        for name in ("organization.decided", "organization.updated")
+    }

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +18,14 @@ from django.views.decorators.http import require_POST
 
 from civitas.core.errors import Conflict
 from civitas.core.forms import apply_service_errors
+from civitas.core.pagecache import visitor_page_cache
 from civitas.core.pagination import paginate
 from civitas.core.ratelimit import by_user, rate_limit
 from civitas.core.text import localized
 from civitas.organizations import permissions as org_permissions
 from civitas.organizations.selectors import managed_organizations
 from civitas.projects import calendars, permissions, selectors, services
+from civitas.projects.cache import project_page_ttl, project_page_version
 from civitas.projects.forms import (
     ProjectForm,
     ProjectSearchForm,
@@ -83,13 +86,16 @@ def project_map(request: HttpRequest) -> HttpResponse:
     })
 
 
+@visitor_page_cache(key=lambda request, pk: f"projects:detail:{pk}:{project_page_version(pk)}", ttl=project_page_ttl)
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Visitors without a session get the page from the cache (a project they may see is
+    a public one, and only 200s are kept); signed-in people get their own sign-up state."""
     project = selectors.get_project_for_user(request.user, pk)
     shifts = list(selectors.project_shifts(project=project))
     can_manage = permissions.can_manage_project(request.user, project)
     can_see_internals = permissions.can_view_project_internals(request.user, project)
     actions = [a for a in services.TRANSITIONS if services.transition_allowed(project, a, request.user)]
-    return render(request, "projects/detail.html", {
+    return TemplateResponse(request, "projects/detail.html", {
         "project": project,
         "shift_views": selectors.shifts_with_eligibility(project=project, user=request.user, shifts=shifts),
         "can_manage": can_manage,

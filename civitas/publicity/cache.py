@@ -1,7 +1,8 @@
 """Cache keys the public site shares between web nodes (Django's cache, Redis in production).
 
-The home page fragment is keyed by a version number; bumping the version retires every
-language's copy at once without knowing their keys.
+The home page (the whole page for visitors, the fragment for signed-in people) is keyed
+by a version (core.pagecache); retiring it passes over every language's copy at once
+without knowing their keys.
 """
 
 from __future__ import annotations
@@ -10,23 +11,18 @@ from typing import Any
 
 from django.core.cache import cache
 
+from civitas.core.pagecache import page_version, page_versions_retire
+
 COUNTERS_KEY = "publicity:impact-counters"
-HOME_VERSION_KEY = "publicity:home-version"
+HOME_VERSION = "publicity:home"
 
 
-def home_version() -> int:
-    version = cache.get(HOME_VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(HOME_VERSION_KEY, version, None)
-    return int(version)
+def home_version() -> str:
+    return page_version(HOME_VERSION)
 
 
 def home_invalidate() -> None:
-    try:
-        cache.incr(HOME_VERSION_KEY)
-    except ValueError:
-        cache.set(HOME_VERSION_KEY, 2, None)
+    page_versions_retire(HOME_VERSION)
 
 
 def figures_changed(event: str = "", **payload: Any) -> None:

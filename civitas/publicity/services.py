@@ -25,6 +25,7 @@ from civitas.core import ratelimit
 from civitas.core.errors import Conflict, RateLimited
 from civitas.core.events import publish
 from civitas.organizations.models import Organization, OrganizationStatus, Region
+from civitas.projects.cache import project_page_changed
 from civitas.publicity import permissions
 from civitas.publicity.cache import home_invalidate
 from civitas.publicity.conf import publicity_setting
@@ -408,6 +409,8 @@ def honor_decide(*, honor: Honor, actor: Any, action: str, reason: str = "") -> 
     audit(actor=actor, action=f"honor.{action}", target=honor,
           details={"from": from_status, "to": to_status, "reason": reason})
     transaction.on_commit(home_invalidate)
+    if honor.project_id:
+        project_page_changed(honor.project_id)
     return honor
 
 
@@ -606,6 +609,8 @@ def comment_post(
     )
     _event(comment=comment, actor=user, action="post", to_status=status, reason=held)
     _publish_reply(comment)
+    if project is not None and comment.is_visible:
+        project_page_changed(project.pk)
     return comment
 
 
@@ -632,6 +637,8 @@ def comment_moderate(*, comment: Comment, actor: Any, action: str, reason: str =
         _event(comment=None, actor=actor, action="delete", from_status=from_status, reason=reason or f"#{comment.pk}")
         audit(actor=actor, action="comment.delete", target=comment, region=audit_region,
               details={"from": from_status, "reason": reason})
+        if comment.project_id:
+            project_page_changed(comment.project_id)
         comment.delete()
         return None
     else:
@@ -644,6 +651,8 @@ def comment_moderate(*, comment: Comment, actor: Any, action: str, reason: str =
           details={"from": from_status, "to": comment.status, "reason": reason})
     if action == "approve" and not was_visible:
         _publish_reply(comment)
+    if comment.project_id:
+        project_page_changed(comment.project_id)
     return comment
 
 
@@ -664,6 +673,8 @@ def comment_report(*, comment: Comment, reporter_key: str, reason: str = "") -> 
     if hidden:
         _event(comment=comment, actor=None, action="hide", from_status=comment.status, to_status=comment.status,
                reason=_("Reported by %(n)d people") % {"n": comment.report_count})
+        if comment.project_id:
+            project_page_changed(comment.project_id)
     return comment
 
 

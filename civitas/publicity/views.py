@@ -2,24 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from civitas.core.errors import Conflict, RateLimited
 from civitas.core.forms import apply_service_errors
+from civitas.core.pagecache import visitor_page_cache
 from civitas.core.pagination import paginate
 from civitas.core.ratelimit import client_ip
 from civitas.organizations.models import Organization, OrganizationStatus
@@ -49,10 +46,7 @@ from civitas.publicity.models import (
 # --- Home ---------------------------------------------------------------------------------
 
 
-CSRF_PLACEHOLDER = "publicity-csrf-placeholder-4f1c"
-
-
-def _home_context(version: int, **extra: Any) -> dict[str, Any]:
+def _home_context(version: str) -> dict[str, Any]:
     return {
         "home_version": version,
         "home_ttl": publicity_setting("HOME_CACHE_TTL_SECONDS"),
@@ -61,31 +55,18 @@ def _home_context(version: int, **extra: Any) -> dict[str, Any]:
         "latest_news": lambda: list(selectors.published_articles()[:5]),
         "model_volunteers": selectors.model_volunteers,
         "campaign": selectors.current_campaign,
-        **extra,
     }
 
 
-def _is_stateless_visitor(request: HttpRequest) -> bool:
-    """No session and no flash messages: the page is the same for every such visitor
-    of one language, apart from the CSRF token."""
-    return not (set(request.COOKIES) - {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
-
-
 @require_GET
+@visitor_page_cache(key=lambda request: f"publicity:home:{home_version()}",
+                    ttl=lambda: publicity_setting("HOME_CACHE_TTL_SECONDS"))
 def home(request: HttpRequest) -> HttpResponse:
     """A publicity spike is mostly visitors without a session: they get the whole page
-    from the cache, with their own CSRF token put in (no query, no template). Signed-in
-    people get the page rendered around one cached fragment per language. The selectors
-    are passed uncalled so a warm fragment runs none of them."""
-    version = home_version()
-    if _is_stateless_visitor(request):
-        key = f"publicity:home-page:{version}:{get_language()}"
-        html = cache.get(key)
-        if html is None:
-            html = render_to_string("publicity/home.html", _home_context(version, csrf_token=CSRF_PLACEHOLDER), request)
-            cache.set(key, html, publicity_setting("HOME_CACHE_TTL_SECONDS"))
-        return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
-    return render(request, "publicity/home.html", _home_context(version))
+    from the cache (core.pagecache). Signed-in people get the page rendered around one
+    cached fragment per language. The selectors are passed uncalled so a warm fragment
+    runs none of them."""
+    return TemplateResponse(request, "publicity/home.html", _home_context(home_version()))
 
 
 # --- Articles -----------------------------------------------------------------------------

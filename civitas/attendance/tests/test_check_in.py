@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -110,6 +111,11 @@ def test_the_organizer_overrides_the_geofence_with_a_reason(cast, shift):
             latitude=Decimal("30.6"), longitude=Decimal("114.3"), override_reason="GPS drift inside the hall",
         )
     assert result.attendance.flags == [rules.GEOFENCE_OVERRIDDEN]
+    saved, event = Attendance.objects.get(), AttendanceEvent.objects.get()
+    assert saved.pk == result.attendance.pk and saved.flags == [rules.GEOFENCE_OVERRIDDEN]
+    assert saved.note == "GPS drift inside the hall" and saved.checked_in_at == at(1, 9, month=12)
+    assert (event.attendance_id, event.is_effective, event.actor_id) == (saved.pk, True, cast.organizer_a.pk)
+    assert (event.latitude, event.distance_m, event.override_reason) == (Decimal("30.6"), 11119, "GPS drift inside the hall")
 
 
 def test_shift_code_is_valid_for_its_window_and_the_one_before(shift):
@@ -162,3 +168,33 @@ def test_concurrent_check_ins_count_once(cast, shift):
     assert Attendance.objects.filter(shift=shift).count() == 1
     assert AttendanceEvent.objects.filter(is_effective=True).count() == 1
     assert AttendanceEvent.objects.count() == 3
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="SQLite takes the write lock when the transaction begins: no interleaving")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("rival_key", ["mine", "theirs"], ids=["same key", "another key"])
+def test_a_check_in_that_loses_the_race_answers_with_the_winners_attendance(cast, shift, monkeypatch, rival_key):
+    # given a rival request that commits between this check-in's read and its insert
+    read = services._check_in_facts
+    rivals, reads = [], []
+
+    def read_then_let_the_rival_commit(shift_id, volunteer_id, key):
+        facts = read(shift_id, volunteer_id, key)
+        reads.append(key)
+        if not rivals:
+            rivals.append(threading.Thread(target=lambda: (check_in(shift, cast.volunteer, key=rival_key),
+                                                           connection.close())))
+            rivals[0].start()
+            rivals[0].join()
+        return facts
+
+    monkeypatch.setattr(services, "_check_in_facts", read_then_let_the_rival_commit)
+    # when
+    with time_machine.travel(at(1, 9, month=12), tick=False):
+        result = check_in(shift, cast.volunteer, key="mine")
+    # then its insert failed, it read again and answered as a replay or a double tap
+    winner = Attendance.objects.get()
+    assert reads == ["mine", rival_key, "mine"]
+    assert not result.is_new and result.attendance.pk == winner.pk
+    assert AttendanceEvent.objects.filter(is_effective=True).count() == 1
+    assert AttendanceEvent.objects.count() == (1 if rival_key == "mine" else 2)

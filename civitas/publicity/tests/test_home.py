@@ -90,7 +90,7 @@ def test_home_fragment_is_cached_per_language(cast):
 def test_cached_home_page_carries_each_visitors_own_csrf_token(cast):
     from django.test import Client
 
-    from civitas.publicity.views import CSRF_PLACEHOLDER
+    from civitas.core.pagecache import CSRF_PLACEHOLDER
 
     make_project(cast, title="缓存页面")
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)

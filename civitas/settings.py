@@ -404,6 +404,7 @@ SEED_STEPS = [
     "civitas.organizations.seed.seed_memberships",
     "civitas.projects.seed.seed_projects",
     "civitas.ledger.seed.seed_service_records",
+    "civitas.insights.seed.seed_watermark",
     "civitas.online.seed.seed_online",
     "civitas.publicity.seed.seed_publicity",
     "civitas.notifications.seed.seed_notifications",

@@ -6,12 +6,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils import timezone
 
 from civitas.core.seeding import SeedContext, bulk_insert
 from civitas.insights import rollups
 from civitas.insights.assessment import assessment_compute
-from civitas.insights.models import AssessmentCriterion, AssessmentInput, Indicator, ProjectFunding
+from civitas.insights.models import (
+    AssessmentCriterion,
+    AssessmentInput,
+    Indicator,
+    LedgerWatermark,
+    ProjectFunding,
+)
 
 # (code, name, English name, computation, target, unit, description)
 INDICATORS = [
@@ -38,6 +45,18 @@ CRITERIA = [
     ("projects-evaluated", "项目评估数", "Projects evaluated", "projects_evaluated", "10", "3"),
     ("honors", "获得表彰", "Honors received", "honors", "10", "3"),
 ]
+
+
+def seed_watermark(ctx: SeedContext) -> None:
+    """Right after the ledger step: count the seeded history as taken in. Otherwise the
+    next approval through the services (online work, the demo's open items) would have
+    the rollups take in the whole generated ledger entry by entry, 30 million at the
+    large scale. Nothing is lost: ``seed_insights``, the last step, rebuilds every rollup
+    from the raw records."""
+    from civitas.ledger.models import ServiceRecord
+
+    head = ServiceRecord.objects.aggregate(last=Max("sequence"))["last"] or 0
+    LedgerWatermark.objects.update_or_create(pk=1, defaults={"last_sequence": head, "updated_at": timezone.now()})
 
 
 def seed_insights(ctx: SeedContext) -> None:

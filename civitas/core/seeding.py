@@ -4,12 +4,16 @@ orders them."""
 
 from __future__ import annotations
 
+import gc
 import random
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, TextIO
 
 from django.db import connections, models, router, transaction
@@ -122,6 +126,10 @@ _PLAIN_FIELDS = {
 }
 
 
+# Field types whose prepared value depends on the value alone (unlike an encrypted one).
+_REPEATABLE_FIELDS = {models.DateField, models.DateTimeField, models.DecimalField}
+
+
 def copy_rows(
     model: type[models.Model],
     columns: list[str],
@@ -131,15 +139,27 @@ def copy_rows(
     total: int = 0,
     label: str = "",
     batch: int = 50_000,
+    binary: bool = False,
+    streaming: bool = False,
 ) -> int:
     """Insert plain tuples (values in ``columns`` order, attribute names such as ``user_id``)
     through the database's bulk path: COPY on PostgreSQL, one prepared multi-row
     ``executemany`` per batch elsewhere (no model instances: building them is most of
-    ``bulk_create``'s cost).
+    ``bulk_create``'s cost). The cyclic garbage collector rests meanwhile: rows hold no cycles.
 
     Every value passes through its field's ``get_db_prep_save``, so encrypted columns hold
     ciphertext and JSON columns hold JSON exactly as an ORM save would write them. Returns
     the number of rows written.
+
+    Two options for the biggest tables, both ignored off PostgreSQL:
+
+    - ``binary``: COPY in the binary format, where a datetime costs a quarter of its text
+      form. Each value must then be of its column's Python type (``Decimal`` for a decimal
+      column, ``datetime`` for a timestamp): the binary format converts nothing.
+    - ``streaming``: each batch's rows are made while its COPY runs, so the server stores
+      them as they come instead of waiting for the whole batch (on two cores that hides most
+      of its work). Only for rows that do not read the database, whose connection is busy
+      with the COPY meanwhile.
     """
     connection = connections[router.db_for_write(model)]
     progress = Progress(ctx, label or model._meta.verbose_name_plural, total) if ctx is not None else None
@@ -159,32 +179,196 @@ def copy_rows(
     plain = _PLAIN_FIELDS if postgres else _PLAIN_FIELDS - {models.DateField, models.DateTimeField, models.DecimalField}
     prepare = [(index, field) for index, field in enumerate(given) if type(field) not in plain]
 
-    def prepared(chunk: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    def prepared(chunk: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        # Dates, times and decimals prepare the same way every time and recur within a batch
+        # (a shift's start on each of its sign-ups): each is prepared once a batch.
+        memos = [(index, field, {} if type(field) in _REPEATABLE_FIELDS else None) for index, field in prepare]
         for row in chunk:
-            if prepare:
+            if memos:
                 values = list(row)
-                for index, field in prepare:
-                    values[index] = field.get_db_prep_save(values[index], connection)
+                for index, field, memo in memos:
+                    value = values[index]
+                    if memo is None:
+                        values[index] = field.get_db_prep_save(value, connection)
+                    elif value in memo:
+                        values[index] = memo[value]
+                    else:
+                        values[index] = memo[value] = field.get_db_prep_save(value, connection)
                 row = tuple(values)
             yield (*row, *constants) if constants else row
 
     connection.ensure_connection()
+    types = _column_types(connection, model._meta.db_table, [f.column for f in [*given, *missing]]) if (
+        postgres and binary
+    ) else None
+    copy_sql = f"COPY {table} ({column_sql}) FROM STDIN" + (" (FORMAT BINARY)" if types else "")
     insert = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * (len(given) + len(missing)))})"  # noqa: S608 (quoted model names)
-    written = 0
-    for chunk in chunked(rows, batch if postgres else min(batch, 10_000)):
+
+    def write(chunk: Iterable[tuple[Any, ...]]) -> int:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            if postgres:
-                with cursor.cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
-                    for row in prepared(chunk):
-                        copy.write_row(row)
-            else:
-                cursor.executemany(insert, list(prepared(chunk)))
-        written += len(chunk)
-        if progress:
-            progress.advance(len(chunk))
+            if not postgres:
+                values = list(prepared(chunk))
+                cursor.executemany(insert, values)
+                return len(values)
+            count = 0
+            with cursor.cursor.copy(copy_sql) as copy:
+                if types:
+                    copy.set_types(types)
+                for row in prepared(chunk):
+                    copy.write_row(row)
+                    count += 1
+            return count
+
+    size = batch if postgres else min(batch, 10_000)
+    batches = _slices(iter(rows), size) if postgres and streaming else chunked(rows, size)
+    written = 0
+    with _collector_paused():
+        for chunk in batches:
+            count = write(chunk)
+            if not count:
+                break
+            written += count
+            if progress:
+                progress.advance(count)
     if progress:
         progress.finish()
     return written
+
+
+def _slices(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """Batches of ``size`` rows, each made only as it is read; the last one is empty."""
+    while True:
+        yield islice(rows, size)
+
+
+def _column_types(connection: Any, table: str, columns: list[str]) -> list[int] | None:
+    """The columns' type oids for a binary COPY, or None (text) when one has no binary adapter."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+            [connection.ops.quote_name(table)],
+        )
+        oids = dict(cursor.fetchall())
+    types = [oids[column] for column in columns]
+    registry = connection.connection.adapters.types
+    return types if all(registry.get(oid) is not None for oid in types) else None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Millions of fresh tuples wake the cyclic garbage collector every few hundred
+    allocations and have it walk everything kept so far, which costs as much as making them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
+def indexes_deferred(*tables: type[models.Model], ctx: SeedContext | None = None) -> Iterator[None]:
+    """Load big tables without their secondary indexes and outgoing foreign keys, and put
+    them back once the rows are in. Building an index once over millions of rows costs a
+    fraction of keeping it up row by row, and re-adding a foreign key checks all rows in one
+    join instead of one lookup a row at commit (unique indexes are checked as they are built,
+    so a duplicate still fails the seed). Primary keys and unique constraints stay, so ids
+    are handed out and read back as usual. On SQLite the foreign keys stay (they belong to
+    the table's definition) and only indexes wait. Nothing else may write to the tables
+    meanwhile: the services rely on the indexes that are gone (a sign-up's uniqueness).
+    With ``ctx``, putting them back shows as a progress bar."""
+    connection = connections[router.db_for_write(tables[0])]
+    names = [model._meta.db_table for model in tables]
+    quote = connection.ops.quote_name
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = ANY(%s::regclass[]) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
+                [names],
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conname",
+                [names],
+            )
+            foreign_keys = cursor.fetchall()
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608 (placeholders only)
+                f"AND tbl_name IN ({', '.join(['%s'] * len(names))}) ORDER BY name",
+                names,
+            )
+            indexes, foreign_keys = cursor.fetchall(), []
+        if postgres and connection.in_atomic_block:
+            # Rows written earlier in this transaction still owe their deferred foreign key
+            # checks, and PostgreSQL alters no table with checks pending: run them now.
+            connection.check_constraints()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    try:
+        yield
+    finally:
+        progress = Progress(ctx, "indexes", len(indexes) + len(foreign_keys)) if ctx is not None else None
+        # A GIN index builds on one core only, and the checks of two tables' foreign keys
+        # are independent: outside a transaction (which another connection could not see
+        # into) PostgreSQL does two at a time. GIN indexes first, the longest builds.
+        workers = 2 if postgres and not connection.in_atomic_block else 1
+        builds = sorted((definition for _name, definition in indexes), key=lambda sql: " USING gin " not in sql)
+        _run_all(connection, builds, workers, progress)
+        checks = [f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}" for table, name, definition in foreign_keys]
+        _run_all(connection, checks, workers, progress)
+        if postgres:
+            with connection.cursor() as cursor:
+                # Fresh statistics, so the next steps' queries on these tables plan well.
+                cursor.execute(f"ANALYZE {', '.join(quote(name) for name in names)}")
+
+
+def _run_all(connection: Any, statements: list[str], workers: int, progress: Progress | None) -> None:
+    """Run the statements on ``workers`` connections, each taking the next one left."""
+    pending = list(reversed(statements))
+    lock = threading.Lock()
+    # Index sorts and the foreign keys' checking joins in memory rather than in temporary
+    # files: the seed's connections only.
+    session = ["SET maintenance_work_mem = '512MB'", "SET work_mem = '256MB'"] if connection.vendor == "postgresql" else []
+
+    def work(worker: Any) -> None:
+        with worker.cursor() as cursor:
+            for sql in session:
+                cursor.execute(sql)
+            while True:
+                with lock:
+                    if not pending:
+                        break
+                    statement = pending.pop()
+                cursor.execute(statement)
+                with lock:
+                    if progress:
+                        progress.advance(1)
+            for sql in session:
+                cursor.execute(f"RESET {sql.split()[1]}")
+
+    if workers == 1:
+        work(connection)
+        return
+
+    def in_thread() -> None:
+        # A thread gets a connection of its own from Django; it is closed with the thread's work.
+        worker = connections[connection.alias]
+        try:
+            work(worker)
+        finally:
+            worker.close()
+
+    with ThreadPoolExecutor(workers) as pool:
+        for future in [pool.submit(in_thread) for _ in range(workers)]:
+            future.result()
 
 
 @contextmanager

@@ -182,7 +182,9 @@ def copy_rows(
     def prepared(chunk: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         # Dates, times and decimals prepare the same way every time and recur within a batch
         # (a shift's start on each of its sign-ups): each is prepared once a batch.
-        memos = [(index, field, {} if type(field) in _REPEATABLE_FIELDS else None) for index, field in prepare]
+        memos: list[tuple[int, Any, dict[Any, Any] | None]] = [
+            (index, field, {} if type(field) in _REPEATABLE_FIELDS else None) for index, field in prepare
+        ]
         for row in chunk:
             if memos:
                 values = list(row)
@@ -198,9 +200,7 @@ def copy_rows(
             yield (*row, *constants) if constants else row
 
     connection.ensure_connection()
-    types = _column_types(connection, model._meta.db_table, [f.column for f in [*given, *missing]]) if (
-        postgres and binary
-    ) else None
+    types = _column_types(connection, model._meta.db_table, [*given, *missing]) if postgres and binary else None
     copy_sql = f"COPY {table} ({column_sql}) FROM STDIN" + (" (FORMAT BINARY)" if types else "")
     insert = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * (len(given) + len(missing)))})"  # noqa: S608 (quoted model names)
 
@@ -241,7 +241,7 @@ def _slices(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[Iterator[tup
         yield islice(rows, size)
 
 
-def _column_types(connection: Any, table: str, columns: list[str]) -> list[int] | None:
+def _column_types(connection: Any, table: str, fields: list[Any]) -> list[int] | None:
     """The columns' type oids for a binary COPY, or None (text) when one has no binary adapter."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -249,7 +249,7 @@ def _column_types(connection: Any, table: str, columns: list[str]) -> list[int] 
             [connection.ops.quote_name(table)],
         )
         oids = dict(cursor.fetchall())
-    types = [oids[column] for column in columns]
+    types = [oids[field.column] for field in fields]
     registry = connection.connection.adapters.types
     return types if all(registry.get(oid) is not None for oid in types) else None
 

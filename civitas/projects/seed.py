@@ -194,7 +194,7 @@ def _seed_city_projects(ctx: SeedContext, total: int) -> tuple[list[int], list[t
     )
     project_ids = _new_ids(Project, first_pk)
     assert len(project_ids) == len(made), "projects were written while seeding"
-    paths = {
+    paths: dict[str, list[tuple[str, str, str]]] = {
         status: [(action, services.TRANSITIONS[action][1], REASONS.get(action, "")) for action in actions]
         for status, actions in PATHS.items()
     }
@@ -210,7 +210,7 @@ def _seed_city_projects(ctx: SeedContext, total: int) -> tuple[list[int], list[t
 
     copy_rows(
         ProjectEvent, ["project_id", "action", "from_status", "to_status", "actor_id", "reason", "created_at"],
-        events(), ctx=ctx, total=sum(1 + len(PATHS[status]) for status, *_rest in made), label="project history",
+        events(), ctx=ctx, total=sum(1 + len(paths[status]) for status, *_rest in made), label="project history",
         binary=True, streaming=True,
     )
     with_shifts = [

@@ -19,12 +19,15 @@ match its sign-ups without a recount:
   sign-ups (up to two) still wait for it;
 - other upcoming shifts (approved projects not yet recruiting) have none.
 
-That is four to five sign-ups a shift, five or six for each volunteer over the three months
-the shifts span: a busy city, not one where every registered volunteer turns out weekly,
-which is what filling 2,000,000 shifts of 4 to 20 places would take. Volunteers are taken
-by a stride over the pool (a random start and a random step small enough that no one comes
-up twice on a shift) instead of sampling the pool for each shift; the demo personas are
-left out, so their sign-ups are the ones the team made through the services.
+That is about four and a half sign-ups a shift: 8.6 million at the large scale, under six
+for each volunteer over the three months the shifts span. A busy city, short of one where
+every shift fills and each registered volunteer turns out every week or two.
+
+Volunteers are taken by a stride over the pool (a random start and a random step small
+enough that no one comes up twice on a shift) instead of sampling the pool for each shift;
+the demo personas are left out, so their sign-ups are the ones the team made through the
+services. Every bulk row is made from values in hand (no queries while a COPY runs) and of
+its column's own type, which is what ``copy_rows(binary=True, streaming=True)`` asks.
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ from __future__ import annotations
 import gc
 import random
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -124,6 +126,10 @@ _PLAIN_FIELDS = {
 }
 
 
+# Field types whose prepared value depends on the value alone (unlike an encrypted one).
+_REPEATABLE_FIELDS = {models.DateField, models.DateTimeField, models.DecimalField}
+
+
 def copy_rows(
     model: type[models.Model],
     columns: list[str],
@@ -174,18 +180,27 @@ def copy_rows(
     prepare = [(index, field) for index, field in enumerate(given) if type(field) not in plain]
 
     def prepared(chunk: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        # Dates, times and decimals prepare the same way every time and recur within a batch
+        # (a shift's start on each of its sign-ups): each is prepared once a batch.
+        memos: list[tuple[int, Any, dict[Any, Any] | None]] = [
+            (index, field, {} if type(field) in _REPEATABLE_FIELDS else None) for index, field in prepare
+        ]
         for row in chunk:
-            if prepare:
+            if memos:
                 values = list(row)
-                for index, field in prepare:
-                    values[index] = field.get_db_prep_save(values[index], connection)
+                for index, field, memo in memos:
+                    value = values[index]
+                    if memo is None:
+                        values[index] = field.get_db_prep_save(value, connection)
+                    elif value in memo:
+                        values[index] = memo[value]
+                    else:
+                        values[index] = memo[value] = field.get_db_prep_save(value, connection)
                 row = tuple(values)
             yield (*row, *constants) if constants else row
 
     connection.ensure_connection()
-    types = _column_types(connection, model._meta.db_table, [f.column for f in [*given, *missing]]) if (
-        postgres and binary
-    ) else None
+    types = _column_types(connection, model._meta.db_table, [*given, *missing]) if postgres and binary else None
     copy_sql = f"COPY {table} ({column_sql}) FROM STDIN" + (" (FORMAT BINARY)" if types else "")
     insert = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * (len(given) + len(missing)))})"  # noqa: S608 (quoted model names)
 
@@ -226,7 +241,7 @@ def _slices(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[Iterator[tup
         yield islice(rows, size)
 
 
-def _column_types(connection: Any, table: str, columns: list[str]) -> list[int] | None:
+def _column_types(connection: Any, table: str, fields: list[Any]) -> list[int] | None:
     """The columns' type oids for a binary COPY, or None (text) when one has no binary adapter."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -234,7 +249,7 @@ def _column_types(connection: Any, table: str, columns: list[str]) -> list[int] 
             [connection.ops.quote_name(table)],
         )
         oids = dict(cursor.fetchall())
-    types = [oids[column] for column in columns]
+    types = [oids[field.column] for field in fields]
     registry = connection.connection.adapters.types
     return types if all(registry.get(oid) is not None for oid in types) else None
 
@@ -301,25 +316,59 @@ def indexes_deferred(*tables: type[models.Model], ctx: SeedContext | None = None
         yield
     finally:
         progress = Progress(ctx, "indexes", len(indexes) + len(foreign_keys)) if ctx is not None else None
-        with connection.cursor() as cursor:
-            if postgres:
-                # Index sorts and the foreign keys' checking joins in memory rather than in
-                # temporary files: the seed's connection only.
-                cursor.execute("SET maintenance_work_mem = '512MB'")
-                cursor.execute("SET work_mem = '256MB'")
-            for _name, definition in indexes:
-                cursor.execute(definition)
-                if progress:
-                    progress.advance(1)
-            for table, name, definition in foreign_keys:
-                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
-                if progress:
-                    progress.advance(1)
-            if postgres:
-                cursor.execute("RESET maintenance_work_mem")
-                cursor.execute("RESET work_mem")
+        # A GIN index builds on one core only, and the checks of two tables' foreign keys
+        # are independent: outside a transaction (which another connection could not see
+        # into) PostgreSQL does two at a time. GIN indexes first, the longest builds.
+        workers = 2 if postgres and not connection.in_atomic_block else 1
+        builds = sorted((definition for _name, definition in indexes), key=lambda sql: " USING gin " not in sql)
+        _run_all(connection, builds, workers, progress)
+        checks = [f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}" for table, name, definition in foreign_keys]
+        _run_all(connection, checks, workers, progress)
+        if postgres:
+            with connection.cursor() as cursor:
                 # Fresh statistics, so the next steps' queries on these tables plan well.
                 cursor.execute(f"ANALYZE {', '.join(quote(name) for name in names)}")
+
+
+def _run_all(connection: Any, statements: list[str], workers: int, progress: Progress | None) -> None:
+    """Run the statements on ``workers`` connections, each taking the next one left."""
+    pending = list(reversed(statements))
+    lock = threading.Lock()
+    # Index sorts and the foreign keys' checking joins in memory rather than in temporary
+    # files: the seed's connections only.
+    session = ["SET maintenance_work_mem = '512MB'", "SET work_mem = '256MB'"] if connection.vendor == "postgresql" else []
+
+    def work(worker: Any) -> None:
+        with worker.cursor() as cursor:
+            for sql in session:
+                cursor.execute(sql)
+            while True:
+                with lock:
+                    if not pending:
+                        break
+                    statement = pending.pop()
+                cursor.execute(statement)
+                with lock:
+                    if progress:
+                        progress.advance(1)
+            for sql in session:
+                cursor.execute(f"RESET {sql.split()[1]}")
+
+    if workers == 1:
+        work(connection)
+        return
+
+    def in_thread() -> None:
+        # A thread gets a connection of its own from Django; it is closed with the thread's work.
+        worker = connections[connection.alias]
+        try:
+            work(worker)
+        finally:
+            worker.close()
+
+    with ThreadPoolExecutor(workers) as pool:
+        for future in [pool.submit(in_thread) for _ in range(workers)]:
+            future.result()
 
 
 @contextmanager

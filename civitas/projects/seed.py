@@ -11,20 +11,23 @@ shifts coming up.
 How shifts are filled is decided with each shift, so its counters are written with it and
 match its sign-ups without a recount:
 
-- past shifts were attended by 30% to all of their places, about one sign-up in twenty a
-  no-show;
+- past shifts had a quarter to most of their places taken (85% at most), the sign-ups
+  attended but for about one in twenty no-shows;
 - upcoming shifts of recruiting or running projects fill as the day nears: up to 150% of
   their places for a shift tomorrow, less for one further off, none 45 days out; confirmed
   up to capacity, the rest waitlisted 1..N; on a shift that needs approval the newest
   sign-ups (up to two) still wait for it;
 - other upcoming shifts (approved projects not yet recruiting) have none.
 
-That is four to five sign-ups a shift, five or six for each volunteer over the three months
-the shifts span: a busy city, not one where every registered volunteer turns out weekly,
-which is what filling 2,000,000 shifts of 4 to 20 places would take. Volunteers are taken
-by a stride over the pool (a random start and a random step small enough that no one comes
-up twice on a shift) instead of sampling the pool for each shift; the demo personas are
-left out, so their sign-ups are the ones the team made through the services.
+That is about four and a half sign-ups a shift: 8.6 million at the large scale, under six
+for each volunteer over the three months the shifts span. A busy city, short of one where
+every shift fills and each registered volunteer turns out every week or two.
+
+Volunteers are taken by a stride over the pool (a random start and a random step small
+enough that no one comes up twice on a shift) instead of sampling the pool for each shift;
+the demo personas are left out, so their sign-ups are the ones the team made through the
+services. Every bulk row is made from values in hand (no queries while a COPY runs) and of
+its column's own type, which is what ``copy_rows(binary=True, streaming=True)`` asks.
 """
 
 from __future__ import annotations
@@ -194,7 +197,7 @@ def _seed_city_projects(ctx: SeedContext, total: int) -> tuple[list[int], list[t
     )
     project_ids = _new_ids(Project, first_pk)
     assert len(project_ids) == len(made), "projects were written while seeding"
-    paths = {
+    paths: dict[str, list[tuple[str, str, str]]] = {
         status: [(action, services.TRANSITIONS[action][1], REASONS.get(action, "")) for action in actions]
         for status, actions in PATHS.items()
     }
@@ -210,7 +213,7 @@ def _seed_city_projects(ctx: SeedContext, total: int) -> tuple[list[int], list[t
 
     copy_rows(
         ProjectEvent, ["project_id", "action", "from_status", "to_status", "actor_id", "reason", "created_at"],
-        events(), ctx=ctx, total=sum(1 + len(PATHS[status]) for status, *_rest in made), label="project history",
+        events(), ctx=ctx, total=sum(1 + len(paths[status]) for status, *_rest in made), label="project history",
         binary=True, streaming=True,
     )
     with_shifts = [
@@ -224,7 +227,7 @@ def _seed_city_projects(ctx: SeedContext, total: int) -> tuple[list[int], list[t
 # A shift's sign-ups, planned with the shift: (how many, of which held a place, waitlisted,
 # pending, is past, signed up at, decided at). The rows follow the plan in that order.
 Plan = tuple[int, int, int, int, bool, dt.datetime, dt.datetime | None]
-PAST_ATTENDANCE = 0.3  # past shifts: from 30% of their places to all of them attended
+PAST_FILL = (0.25, 0.85)  # past shifts: from a quarter of their places to most of them taken
 UPCOMING_FILL = 1.5  # upcoming recruiting shifts: up to 150% of places signed up for ...
 UPCOMING_HORIZON_DAYS = 45  # ... tomorrow, less the further off the shift is (none past 45 days)
 NO_SHOW_RATE = 0.05
@@ -272,7 +275,7 @@ def _seed_shifts(ctx: SeedContext, projects: list[tuple[int, str, str, Any, Any]
             fill = random()
             before = signed_before[int(random() * len(signed_before))]
             if start < now:
-                held = min(int(capacity * (PAST_ATTENDANCE + (1 - PAST_ATTENDANCE) * fill)), len(pool))
+                held = min(int(capacity * (PAST_FILL[0] + (PAST_FILL[1] - PAST_FILL[0]) * fill)), len(pool))
                 plan = (held, held, 0, 0, True, start - before, end)
             elif status in recruiting_statuses:
                 nearness = max(0.0, 1 - offset / UPCOMING_HORIZON_DAYS)

@@ -124,13 +124,14 @@ _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 @functools.lru_cache(maxsize=4096)
 def _run_pinyin(run: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Syllables and initials of one run of Chinese characters. Names and places recur
-    across projects, and pypinyin costs about 10 µs a character, so runs are cached."""
+    across projects, and pypinyin costs some 10 µs a character and style: cached."""
     return tuple(lazy_pinyin(run)), tuple(lazy_pinyin(run, style=Style.FIRST_LETTER))
 
 
 def _pinyin(text: str) -> str:
-    # Each run of Chinese characters is read on its own, as pypinyin reads running text:
-    # a phrase never spans two fields or a break such as the digits in a team's name.
+    # Each run of Chinese characters is read on its own, as pypinyin reads running text: a
+    # phrase never spans two fields or a break such as the digits in a team's name (glued
+    # together, the label 网络文明 and the team 朝阳社区… read 明朝 as a word: "chaoyang").
     syllables: list[str] = []
     initials: list[str] = []
     for run in _HAN_RUN.findall(text or ""):
@@ -158,9 +159,9 @@ def build_search_text(project: Project, organization: Organization | None = None
     organization = organization or project.organization
     return search_text_for(
         title=project.title, title_en=project.title_en, summary=project.summary,
-        description_text=strip_tags(project.description or ""), category=project.category, place_name=project.place_name, address=project.address,
-        beneficiary_kind=project.beneficiary_kind, organization_name=organization.name,
-        organization_name_en=organization.name_en,
+        description_text=strip_tags(project.description or ""), category=project.category,
+        place_name=project.place_name, address=project.address, beneficiary_kind=project.beneficiary_kind,
+        organization_name=organization.name, organization_name_en=organization.name_en,
     )
 
 

@@ -126,3 +126,12 @@ def test_transition_publishes_an_event(cast, settings, django_capture_on_commit_
 
 def remember(**payload):
     remember.seen.append(payload)
+
+
+def test_pinyin_reads_each_field_on_its_own():
+    # Glued to the category label 网络文明, 朝阳 would be read as part of 明朝 ("chaoyang").
+    text = services.search_text_for(
+        title="网络文明宣传", title_en="", summary="", description_text="", category="network_civilization",
+        place_name="", address="", beneficiary_kind="", organization_name="朝阳社区志愿服务站", organization_name_en="",
+    )
+    assert "zhaoyangshequ" in text and "chaoyang" not in text

@@ -16,10 +16,19 @@ RAW_MARKERS = ['<script>alert("xss")', "<img src=x onerror"]
 STRUCTURAL = {"path", "password", "username", "volunteer_number", "code", "key_digest", "session_key"}
 
 
+def _unique_alone(model: type[models.Model], field: models.Field) -> bool:
+    """Unique by itself, as ``unique=True`` or a one-column (partial) unique constraint:
+    one value written to every row would collide."""
+    return field.unique or any(
+        isinstance(constraint, models.UniqueConstraint) and tuple(constraint.fields) == (field.name,)
+        for constraint in model._meta.constraints
+    )
+
+
 def _text_fields(model: type[models.Model]) -> list[str]:
     names = []
     for field in model._meta.concrete_fields:
-        if not isinstance(field, models.CharField | models.TextField) or field.choices or field.unique:
+        if not isinstance(field, models.CharField | models.TextField) or field.choices or _unique_alone(model, field):
             continue
         if field.name in STRUCTURAL or field.name.endswith("_digest") or field.primary_key:
             continue

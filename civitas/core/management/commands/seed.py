@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils.module_loading import import_string
 
 from civitas.core.seeding import SCALES, SeedContext, bulk_session
@@ -37,4 +38,9 @@ class Command(BaseCommand):
                 step_started = time.monotonic()
                 import_string(dotted)(ctx)
                 ctx.say(f"  ✓ {dotted.rsplit('.', 1)[-1]} ({time.monotonic() - step_started:.1f}s)")
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics for every table: without them (autovacuum off, or
+            # not yet run) the first queries on a just-seeded city plan from empty tables.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         ctx.say(f"Done in {time.monotonic() - started:.1f}s.")

@@ -22,7 +22,6 @@ takes the place of the span holding the shift's day.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,22 +31,13 @@ from django.utils import timezone
 
 from civitas.core.seeding import Progress, SeedContext, indexes_deferred
 from civitas.ledger.models import ServiceRecord
-from civitas.ledger.services import _chain_key
+from civitas.ledger.services import chain_pads
 
 HISTORY_DAYS = 3 * 365
 FIRST_DAY = 3  # days ago: the most recent day a seeded record may fall on
 SPAN = HISTORY_DAYS - FIRST_DAY
 BATCH_VOLUNTEERS = 50_000
 RECENT_SHIFTS = 200_000
-
-
-def chain_pads() -> tuple[bytes, bytes]:
-    """The chain key's HMAC inner and outer pads (RFC 2104), for hashing in SQL."""
-    key = _chain_key()
-    if len(key) > hashlib.sha256().block_size:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(hashlib.sha256().block_size, b"\0")
-    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
 
 
 _FUNCTIONS = """

@@ -76,6 +76,16 @@ def _chain_key() -> bytes:
     return hashlib.sha256(f"civitas:ledger-chain:{configured or settings.SECRET_KEY}".encode()).digest()
 
 
+def chain_pads() -> tuple[bytes, bytes]:
+    """The chain key's HMAC inner and outer pads (RFC 2104), so the same entry_hash can be
+    computed in SQL (the seed's generator does, with PostgreSQL's sha256())."""
+    key = _chain_key()
+    if len(key) > hashlib.sha256().block_size:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(hashlib.sha256().block_size, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+
+
 def entry_hash(record: ServiceRecord, previous_hash: str) -> str:
     """The fingerprint of an approved entry: its facts and the previous entry's hash,
     keyed (HMAC) so that someone with only database access cannot forge a new link."""

@@ -90,14 +90,10 @@ def build(count: int) -> tuple[int, list[tuple[str, str]]]:
 
 
 async def fire(base: str, shift_id: int, people: list[tuple[str, str]], concurrency: int,
-               repeat_share: float, tap_share: float) -> tuple[list[float], dict[int, int], float]:
-    import logging
-
-    import httpx
-
+               repeat_share: float, tap_share: float, client_kind: str) -> tuple[list[float], dict[int, int], float, float]:
+    from bench.loadclient import Client, TransportError
     from civitas.attendance import tokens
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     rng = random.Random(7)
     jobs: list[tuple[str, str]] = []
     for token, _number in people:
@@ -112,20 +108,20 @@ async def fire(base: str, shift_id: int, people: list[tuple[str, str]], concurre
         queue.put_nowait(job)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
-    url = f"{base}/api/v1/shifts/{shift_id}/checkins"
+    path = f"/api/v1/shifts/{shift_id}/checkins"
 
-    async def worker(client: httpx.AsyncClient) -> None:
+    async def worker(client: Client) -> None:
         while not queue.empty():
             token, key = queue.get_nowait()
             started = time.perf_counter()
             for attempt in range(3):
                 try:
                     response = await client.post(
-                        url, json={"code": tokens.shift_code(shift_id), "idempotency_key": key},
+                        path, json={"code": tokens.shift_code(shift_id), "idempotency_key": key},
                         headers={"Authorization": f"Bearer {token}"},
                     )
                     break
-                except httpx.TransportError:
+                except TransportError:
                     # A dropped connection: the phone retries with the same key.
                     statuses[-1] = statuses.get(-1, 0) + 1
                     if attempt == 2:
@@ -133,12 +129,12 @@ async def fire(base: str, shift_id: int, people: list[tuple[str, str]], concurre
             latencies.append(time.perf_counter() - started)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        started = time.perf_counter()
+    async with Client(base, concurrency, kind=client_kind) as client:
+        # The event loop's thread only: the CPU meter's thread in this process is not the client.
+        cpu, started = time.thread_time(), time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return latencies, statuses, elapsed
+        elapsed, cpu = time.perf_counter() - started, time.thread_time() - cpu
+    return latencies, statuses, elapsed, cpu
 
 
 def main() -> None:
@@ -150,6 +146,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--repeat-share", type=float, default=0.05)
     parser.add_argument("--tap-share", type=float, default=0.02)
+    parser.add_argument("--client", choices=["aiohttp", "httpx"], default="aiohttp",
+                        help="the load generator's HTTP client (httpx costs about 4x the CPU per request)")
     args = parser.parse_args()
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("Set DATABASE_URL to a PostgreSQL database of its own.")
@@ -158,7 +156,8 @@ def main() -> None:
     env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "civitas.wsgi", "-b", f"127.0.0.1:{args.port}",
-         "--workers", str(args.workers), "--threads", str(args.threads), "--log-level", "warning"],
+         "--workers", str(args.workers), "--threads", str(args.threads), "--log-level", "warning",
+         "--no-control-socket"],
         cwd=ROOT, env=env,
     )
     try:
@@ -176,9 +175,15 @@ def main() -> None:
             if time.monotonic() > deadline:
                 sys.exit("gunicorn did not answer within 3 minutes")
             time.sleep(0.5)
-        latencies, statuses, elapsed = asyncio.run(
-            fire(f"http://127.0.0.1:{args.port}", shift_id, people, args.concurrency, args.repeat_share, args.tap_share)
-        )
+        from bench.server import CpuMeter
+
+        load_before = os.getloadavg()[0]
+        with CpuMeter(server.pid, os.environ["DATABASE_URL"]) as meter:
+            latencies, statuses, elapsed, client_cpu = asyncio.run(
+                fire(f"http://127.0.0.1:{args.port}", shift_id, people, args.concurrency, args.repeat_share,
+                     args.tap_share, args.client)
+            )
+        load_after = os.getloadavg()[0]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -195,6 +200,11 @@ def main() -> None:
     print(f"requests {len(latencies):,} in {elapsed:.1f}s = {len(latencies) / elapsed:.0f}/s; statuses {statuses}")
     print(f"latency ms: p50 {pct(0.50):.0f}  p95 {pct(0.95):.0f}  p99 {pct(0.99):.0f}  max {ordered[-1] * 1000:.0f}"
           f"  mean {statistics.mean(latencies) * 1000:.0f}")
+    n = len(latencies)
+    print(f"CPU ms per request: gunicorn {meter.seconds('server') / n * 1000:.2f} / PostgreSQL "
+          f"{meter.seconds('database') / n * 1000:.2f} / load generator ({args.client}) {client_cpu / n * 1000:.2f}; "
+          f"load average {load_before:.1f} -> {load_after:.1f}; gunicorn {args.workers} x {args.threads} threads, "
+          f"concurrency {args.concurrency}")
     print(f"volunteers {args.count:,}; checked in {checked_in:,} (distinct {distinct:,}); effective events {effective:,}")
     print("OK: no duplicate, no loss" if checked_in == distinct == effective == args.count else "FAILED: counts differ")
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -56,6 +57,18 @@ def _status(env: dict[str, str]) -> dict[str, int]:
         [PYTHON, "-c", _STATUS_SNIPPET], cwd=ROOT, env=env, check=True, text=True, capture_output=True
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def fixture(scale: str, db: str, command: str, **arguments: object) -> Any:
+    """Run one of ``bench.fixtures``' commands against the benchmark database, in a
+    process of its own (the load generator does not load Django), and answer its result."""
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.fixtures", command, json.dumps(arguments)], cwd=ROOT, env=database_env(scale, db),
+        text=True, capture_output=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"bench.fixtures {command}: {(result.stderr.strip().splitlines() or ['failed'])[-1]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def _recreate_postgres(name: str) -> None:
@@ -120,7 +133,7 @@ def server_env(scale: str, db: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_server(scale: str, db: str, workers: int) -> Iterator[tuple[str, int]]:
+def running_server(scale: str, db: str, workers: int, threads: int = 1) -> Iterator[tuple[str, int]]:
     """gunicorn on a free port in its own process group; yields (base URL, master pid)."""
     env = server_env(scale, db)
     _manage(env, "collectstatic", "--no-input", "-v0")
@@ -128,7 +141,7 @@ def running_server(scale: str, db: str, workers: int) -> Iterator[tuple[str, int
     log = open(ROOT / "var" / f"bench-server-{scale}-{db}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "civitas.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5",
+         "--workers", str(workers), "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5",
          # Several servers run on this machine at once: none shares the default control socket.
          "--no-control-socket"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -203,3 +216,85 @@ class MemorySampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of one process so far, from /proc (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+class CpuMeter:
+    """CPU used by the server's process tree and by the PostgreSQL backends serving one
+    database, while requests run. Both run on this machine, so /proc tells; sampled twice
+    a second in a thread, so a backend that closes (CONN_MAX_AGE) mid-run still counts up
+    to its last sample. Other engineers' processes are not counted, whatever the load."""
+
+    def __init__(self, server_pid: int, database_url: str | None = None) -> None:
+        self.server_pid, self.database_url = server_pid, database_url
+        self._first: dict[tuple[str, int], float] = {}
+        self._last: dict[tuple[str, int], float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._connection: object | None = None
+
+    def _backends(self) -> list[int]:
+        if not self.database_url:
+            return []
+        import psycopg
+
+        if self._connection is None:
+            self._connection = psycopg.connect(self.database_url, autocommit=True)
+        rows = self._connection.execute(  # type: ignore[attr-defined]
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+        return [pid for (pid,) in rows]
+
+    def _sample(self, first: bool) -> None:
+        for kind, pids in (("server", _descendants(self.server_pid)), ("database", self._backends())):
+            for pid in pids:
+                seconds = _cpu_seconds(pid)
+                if seconds is None:
+                    continue
+                # A process first seen mid-run started mid-run: all its CPU is this run's.
+                self._first.setdefault((kind, pid), seconds if first else 0.0)
+                self._last[(kind, pid)] = seconds
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample(first=False)
+
+    def seconds(self, kind: str) -> float:
+        return sum(self._last[key] - self._first[key] for key in self._last if key[0] == kind)
+
+    def __enter__(self) -> CpuMeter:
+        self._sample(first=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample(first=False)
+        if self._connection is not None:
+            self._connection.close()  # type: ignore[attr-defined]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import shlex
 import sys
 
@@ -21,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--scenarios", default="", help=f"comma-separated, of: {', '.join(SCENARIOS)}")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (make run uses 3)")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per gunicorn worker (gthread, keep-alive); 1 is the sync worker")
     parser.add_argument("--clients", type=int, default=1,
                         help="client processes sharing each scenario's concurrency (for throughput targets)")
     parser.add_argument("--duration", type=float, default=None, help="override every scenario's duration (s)")
@@ -37,30 +38,32 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
     seed = prepare_database(args.scale, args.db)
+    pg_url = f"{PG_SERVER}/civitas_bench_{args.scale}" if args.db == "postgres" else None
     results = []
-    with running_server(args.scale, args.db, args.workers) as (base_url, pid):
-        print(f"Server on {base_url} (pid {pid}, {args.workers} workers, {args.db}, {args.scale}).")
+    with running_server(args.scale, args.db, args.workers, args.threads) as (base_url, pid):
+        print(f"Server on {base_url} (pid {pid}, {args.workers} workers × {args.threads} threads, {args.db}, {args.scale}).")
         for name in names:
             scenario = SCENARIOS[name]
             if args.duration is not None:
                 scenario.duration = args.duration
             if args.concurrency is not None:
                 scenario.concurrency = args.concurrency
-            result = run_scenario(base_url, scenario, args.scale, pid, clients=args.clients)
-            # Other work on the machine shares its cores: keep the load beside each figure.
-            result.update(command=command, started=started, load=round(os.getloadavg()[0], 1))
+            result = run_scenario(base_url, scenario, args.scale, pid, clients=args.clients, db=args.db,
+                                  database_url=pg_url)
+            result.update(command=command, started=started)
             results.append(result)
             if "skipped" in result:
                 print(f"  {name:<26} skipped: {result['skipped']}")
             else:
                 print(f"  {name:<26} {result['requests']:>7,} req {result['errors']:>5,} err  median "
                       f"{result['median_ms']:>7} ms  p95 {result['p95_ms']:>7} ms  p99 {result['p99_ms']:>7} ms  "
-                      f"{result['throughput']:>8,} req/s  peak {result['peak_rss_mb']} MB"
+                      f"{result['throughput']:>8,} req/s  peak {result['peak_rss_mb']} MB  load {result['load']}\n"
+                      f"  {'':<26} CPU ms per request: server {result['cpu_ms']['server']}, database "
+                      f"{result['cpu_ms']['database']}, client {result['cpu_ms']['client']}"
                       + (f"\n  {'':<26} {result['note']}" if result.get("note") else ""))
 
-    pg_url = f"{PG_SERVER}/civitas_bench_{args.scale}" if args.db == "postgres" else None
     record = {
-        "scale": args.scale, "db": args.db, "started": started, "command": command, "workers": args.workers,
+        "scale": args.scale, "db": args.db, "started": started, "command": command, "workers": args.workers, "threads": args.threads,
         "machine": report.machine(args.db, pg_url, REDIS_URL if args.db == "postgres" else None),
         "seed": seed, "scenarios": results,
     }

@@ -79,7 +79,8 @@ def table(result: dict[str, Any]) -> str:
     lines = [
         f"Measured on {m['nproc']} cores ({m['cpu']}), {m['memory']}; Python {m['python']}, "
         f"Django {m['django']}, {m.get('database', '')}, cache: {m.get('cache', '')}; gunicorn with "
-        f"{result['workers']} sync workers. Data: {seed.get('volunteers', 0):,} volunteers, "
+        f"{result['workers']} workers" + (f" × {result['threads']} threads" if result.get("threads", 1) > 1 else " (sync)")
+        + f". Data: {seed.get('volunteers', 0):,} volunteers, "
         f"{seed.get('organizations', 0):,} organizations, {seed.get('regions', 0):,} regions"
         + (f" (seeded in {seed['seed_seconds']} s)." if seed.get("seed_seconds") else " (reused)."),
         "",
@@ -90,8 +91,8 @@ def table(result: dict[str, Any]) -> str:
     lines += [f"    {command}    # {when}" for command, when in commands.items()]
     lines += [
         "",
-        "| scenario | conc. | requests | errors | median ms | p95 ms | p99 ms | req/s | peak RSS MB | load |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | conc. | requests | errors | median ms | p95 ms | p99 ms | req/s | peak RSS MB | load | CPU ms per request: server / database / client |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     skipped = []
     for s in result["scenarios"]:
@@ -100,13 +101,21 @@ def table(result: dict[str, Any]) -> str:
             continue
         lines.append(
             f"| `{s['name']}` | {s['concurrency']}{'' if s.get('clients', 1) == 1 else ' (' + str(s['clients']) + ' clients)'} | {s['requests']:,} | {s['errors']:,} | {s['median_ms']} | "
-            f"{s['p95_ms']} | {s['p99_ms']} | {s['throughput']:,} | {s['peak_rss_mb']} | {s.get('load', '')} |"
+            f"{s['p95_ms']} | {s['p99_ms']} | {s['throughput']:,} | {s['peak_rss_mb']} | {s.get('load', '')} | "
+            f"{_cpu(s)} |"
         )
     notes = [f"- `{s['name']}`: {s['note']}" for s in result["scenarios"] if s.get("note")]
     errors = [
         f"- `{s['name']}` status codes: {s['statuses']}" for s in result["scenarios"] if s.get("errors")
     ]
     return "\n".join([*lines, "", *skipped, *notes, *errors]).rstrip() + "\n"
+
+
+def _cpu(s: dict[str, Any]) -> str:
+    cpu = s.get("cpu_ms")
+    if not cpu:
+        return ""
+    return " / ".join("–" if cpu.get(k) is None else str(cpu[k]) for k in ("server", "database", "client"))
 
 
 def growth(db: str) -> str:

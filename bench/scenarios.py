@@ -3,7 +3,10 @@
 A scenario is a coroutine ``step(session, i)`` that makes the i-th request and returns the
 response, registered with ``@scenario(...)`` together with how long or how often it runs,
 how many requests are in flight at once, the status codes that count as success, and an
-optional ``setup`` that signs people in or finds ids first. A scenario whose endpoint is
+optional ``setup`` that gives people API tokens or finds ids first. Tokens are made in the
+database (``bench.fixtures``), not through ``POST /api/v1/auth/token``: signing in hashes a
+password with Argon2 and meets the sign-in rate limit after a few, and is not what these
+scenarios measure. A scenario whose endpoint is
 not on this branch yet (its ``probe`` answers 404, or every request does) is skipped with a
 note, so that the scenarios written against DESIGN.md's API contract light up once the
 branch that serves them is merged.
@@ -11,16 +14,15 @@ branch that serves them is merged.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+from bench.loadclient import Client, Response
+from bench.server import fixture
 
-DEMO_PASSWORD = "civitas-demo"
 SEARCH_WORDS = ["社区", "助老", "环保", "交通", "文明", "关爱", "教育", "健康", "阳光", "volunteer", "library"]
 
 
@@ -30,32 +32,27 @@ class Skip(Exception):
 
 @dataclass
 class Session:
-    """What a scenario's steps share: the HTTP client, signed-in tokens, ids from setup."""
+    """What a scenario's steps share: the HTTP client, API tokens, ids from setup."""
 
-    client: httpx.AsyncClient
+    client: Client
     scale: str
     rng: random.Random
+    db: str = "sqlite"
     state: dict[str, Any] = field(default_factory=dict)
-    tokens: dict[str, str] = field(default_factory=dict)
 
-    async def token(self, username: str, password: str = DEMO_PASSWORD) -> str:
-        if username not in self.tokens:
-            response = await self.client.post("/api/v1/auth/token", json={"username": username, "password": password})
-            if response.status_code != 200:
-                raise Skip(f"cannot sign in as {username}: POST /api/v1/auth/token answered {response.status_code}")
-            self.tokens[username] = response.json()["token"]
-        return self.tokens[username]
+    def fixture(self, command: str, **arguments: Any) -> Any:
+        """A ``bench.fixtures`` command on this benchmark database; a failure skips the scenario."""
+        try:
+            return fixture(self.scale, self.db, command, **arguments)
+        except RuntimeError as error:
+            raise Skip(str(error)) from None
+
+    async def token(self, username: str) -> str:
+        return self.fixture("tokens", usernames=[username])[0]
 
     async def volunteer_tokens(self, count: int, start: int = 0) -> list[str]:
-        """Sign in seeded volunteers v0000000, v0000001, ... (a few at a time: Argon2 is slow
-        on purpose, and signing in is not what these scenarios measure)."""
-        gate = asyncio.Semaphore(4)
-
-        async def one(n: int) -> str:
-            async with gate:
-                return await self.token(f"v{n:07d}")
-
-        return list(await asyncio.gather(*(one(n) for n in range(start, start + count))))
+        """API tokens for seeded volunteers v0000000, v0000001, ..., made in the database."""
+        return list(self.fixture("tokens", usernames=[f"v{n:07d}" for n in range(start, start + count)]))
 
     @staticmethod
     def bearer(token: str) -> dict[str, str]:
@@ -66,7 +63,7 @@ class Session:
         if (await self.client.get(path)).status_code == 404:
             raise Skip(f"GET {path} answers 404: not on this branch yet (lights up after the merge)")
 
-    async def require(self, path: str, token: str | None = None) -> httpx.Response:
+    async def require(self, path: str, token: str | None = None) -> Response:
         """GET a path the scenario depends on; skip the scenario when it is not served."""
         response = await self.client.get(path, headers=self.bearer(token) if token else None)
         if response.status_code == 404:
@@ -76,7 +73,7 @@ class Session:
         return response
 
 
-Step = Callable[[Session, int], Awaitable[httpx.Response]]
+Step = Callable[[Session, int], Awaitable[Response]]
 Setup = Callable[[Session], Awaitable[None]]
 Verify = Callable[[Session, "list[int]"], Awaitable[str]]
 
@@ -111,23 +108,23 @@ def scenario(name: str, what: str, **options: Any) -> Callable[[Step], Step]:
 
 
 @scenario("healthz", "GET /healthz (one SELECT 1: the floor of the stack)", concurrency=8, duration=10)
-async def healthz(s: Session, i: int) -> httpx.Response:
+async def healthz(s: Session, i: int) -> Response:
     return await s.client.get("/healthz")
 
 
 @scenario("organizations_page", "GET /organizations/?page=1..10 (the public list page)", concurrency=8, duration=15)
-async def organizations_page(s: Session, i: int) -> httpx.Response:
+async def organizations_page(s: Session, i: int) -> Response:
     return await s.client.get("/organizations/", params={"page": i % 10 + 1})
 
 
 @scenario("organizations_search_page", "GET /organizations/?q=<word> (list page, name search)", concurrency=8,
           duration=15)
-async def organizations_search_page(s: Session, i: int) -> httpx.Response:
+async def organizations_search_page(s: Session, i: int) -> Response:
     return await s.client.get("/organizations/", params={"q": SEARCH_WORDS[i % len(SEARCH_WORDS)]})
 
 
 @scenario("api_organizations", "GET /api/v1/organizations?page=1..10", concurrency=8, duration=15)
-async def api_organizations(s: Session, i: int) -> httpx.Response:
+async def api_organizations(s: Session, i: int) -> Response:
     return await s.client.get("/api/v1/organizations", params={"page": i % 10 + 1})
 
 
@@ -137,14 +134,14 @@ async def _sign_in_volunteers(s: Session) -> None:
 
 @scenario("api_me", "GET /api/v1/me as 40 signed-in volunteers", concurrency=8, duration=15,
           setup=_sign_in_volunteers)
-async def api_me(s: Session, i: int) -> httpx.Response:
+async def api_me(s: Session, i: int) -> Response:
     tokens = s.state["tokens"]
     return await s.client.get("/api/v1/me", headers=s.bearer(tokens[i % len(tokens)]))
 
 
 @scenario("registration", "POST /api/v1/volunteers (new volunteers; Argon2 hashing is the cost)",
           concurrency=4, duration=15, expect=(201,))
-async def registration(s: Session, i: int) -> httpx.Response:
+async def registration(s: Session, i: int) -> Response:
     # A random mobile number per request: runs against a reused database never collide.
     mobile = f"+86136{secrets.randbelow(10**8):08d}"
     return await s.client.post("/api/v1/volunteers", json={
@@ -154,7 +151,7 @@ async def registration(s: Session, i: int) -> httpx.Response:
 
 
 @scenario("home", "GET / (the public home page)", concurrency=8, duration=15, target="issue 5: ≥1,000 req/s, warm cache")
-async def home(s: Session, i: int) -> httpx.Response:
+async def home(s: Session, i: int) -> Response:
     return await s.client.get("/")
 
 
@@ -163,7 +160,7 @@ async def home(s: Session, i: int) -> httpx.Response:
 
 @scenario("search", "GET /api/v1/projects?q=<Chinese word>", concurrency=8, duration=15,
           probe="/api/v1/projects", target="issue 3: p95 < 50 ms at large on PostgreSQL")
-async def search(s: Session, i: int) -> httpx.Response:
+async def search(s: Session, i: int) -> Response:
     return await s.client.get("/api/v1/projects", params={"q": SEARCH_WORDS[i % len(SEARCH_WORDS)]})
 
 
@@ -185,35 +182,45 @@ async def _open_shifts(s: Session, wanted: int) -> list[int]:
     return shifts[:wanted]
 
 
-async def _shift_load(s: Session) -> int:
-    total = 0
-    for shift_id in s.state["shifts"]:
-        shift = (await s.client.get(f"/api/v1/shifts/{shift_id}")).json()
-        total += shift.get("confirmed", 0) + shift.get("waitlisted", 0)
-    return total
+SIGNUP_SHIFTS, SIGNUP_VOLUNTEERS = 20, 500
 
 
 async def _signup_setup(s: Session) -> None:
-    s.state["shifts"] = await _open_shifts(s, 50)
-    s.state["tokens"] = await s.volunteer_tokens(200, start=1000)
-    s.state["before"] = await _shift_load(s)
+    """20 shifts that take anyone, 500 volunteers new to all of them (each signs up 20
+    times, within the per-person limit of 30 an hour), tokens made in the database, and the
+    shifts' counts before. The plan is made once and shared by every client process."""
+    plan = s.fixture("signup_plan", shift_count=SIGNUP_SHIFTS, volunteer_count=SIGNUP_VOLUNTEERS)
+    s.state.update(shifts=plan["shifts"], volunteers=plan["volunteers"], tokens=plan["tokens"], before=plan["counts"])
 
 
 async def _signup_verify(s: Session, statuses: list[int]) -> str:
-    """None lost or doubled: the shifts' confirmed + waitlisted counts grew by the 201s."""
-    created, grown = statuses.count(201), await _shift_load(s) - s.state["before"]
-    verdict = "none lost or doubled" if created == grown else "MISMATCH"
-    return f"{created} sign-ups answered 201; the shifts gained {grown} (confirmed + waitlisted): {verdict}"
+    """None lost or doubled: one sign-up row for every 201 and no other, no pair held
+    twice, and every shift's counters grew by the rows of their status, within capacity."""
+    before = s.state["before"]
+    after = s.fixture("signup_counts", shifts=s.state["shifts"], volunteers=s.state["volunteers"])
+    created, rows = statuses.count(201), after["rows"] - before["rows"]
+    agree = sum(
+        1 for shift, now in after["shifts"].items()
+        if not now["overbooked"] and [a - b for a, b in zip(now["counters"], before["shifts"][shift]["counters"], strict=True)]
+        == [a - b for a, b in zip(now["rows"], before["shifts"][shift]["rows"], strict=True)]
+    )
+    ok = created == rows and after["doubled"] == 0 and agree == len(after["shifts"])
+    return (f"{created} answered 201, {rows} sign-up rows were saved, {after['doubled']} pairs held twice, counters "
+            f"agree with the rows on {agree} of {len(after['shifts'])} shifts: "
+            + ("none lost or doubled" if ok else "MISMATCH"))
 
 
-@scenario("signups", "POST /api/v1/shifts/{id}/signups (200 volunteers × 50 shifts, each pair once)",
+@scenario("signups", "POST /api/v1/shifts/{id}/signups (500 volunteers × 20 shifts, each pair once)",
           concurrency=16, count=10_000, duration=60, expect=(201,), setup=_signup_setup, verify=_signup_verify,
           probe="/api/v1/projects", target="issue 3: ≥300/s sustained, none lost or doubled")
-async def signups(s: Session, i: int) -> httpx.Response:
+async def signups(s: Session, i: int) -> Response:
     tokens, shifts = s.state["tokens"], s.state["shifts"]
+    # Request i is volunteer i mod 500 on shift (i mod 500 + i div 500) mod 20: each pair
+    # once, and requests in flight together belong to different people and shifts.
+    volunteer, block = i % len(tokens), i // len(tokens)
     return await s.client.post(
-        f"/api/v1/shifts/{shifts[i // len(tokens) % len(shifts)]}/signups",
-        headers=s.bearer(tokens[i % len(tokens)]), json={},
+        f"/api/v1/shifts/{shifts[(volunteer + block) % len(shifts)]}/signups",
+        headers=s.bearer(tokens[volunteer]), json={},
     )
 
 
@@ -233,7 +240,7 @@ async def _checkin_setup(s: Session) -> None:
 @scenario("checkin_burst", "POST /api/v1/shifts/{id}/checkins: 20,000 roster ticks within 60 s",
           concurrency=32, count=20_000, duration=60, expect=(200, 201), setup=_checkin_setup,
           probe="/api/v1/projects", target="issue 4: 20,000 in 60 s, none lost or doubled, p99 < 250 ms")
-async def checkin_burst(s: Session, i: int) -> httpx.Response:
+async def checkin_burst(s: Session, i: int) -> Response:
     roster = s.state["roster"]
     shift_id, volunteer = roster[i % len(roster)]
     # The same tick twice (i wraps past the roster) must be absorbed by the idempotency key.
@@ -245,14 +252,14 @@ async def checkin_burst(s: Session, i: int) -> httpx.Response:
 
 @scenario("hours", "GET /api/v1/me/hours as 40 signed-in volunteers", concurrency=8, duration=15,
           setup=_sign_in_volunteers, probe="/api/v1/me/hours", target="issue 4: p95 < 30 ms at large")
-async def hours(s: Session, i: int) -> httpx.Response:
+async def hours(s: Session, i: int) -> Response:
     tokens = s.state["tokens"]
     return await s.client.get("/api/v1/me/hours", headers=s.bearer(tokens[i % len(tokens)]))
 
 
 @scenario("dashboard", "GET /api/v1/stats?scope=city", concurrency=8, duration=15,
           probe="/api/v1/stats?scope=city", target="issue 7: p95 < 100 ms at large")
-async def dashboard(s: Session, i: int) -> httpx.Response:
+async def dashboard(s: Session, i: int) -> Response:
     return await s.client.get("/api/v1/stats", params={"scope": "city"})
 
 

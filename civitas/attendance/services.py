@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from civitas.attendance import tokens
 from civitas.attendance.models import Attendance, AttendanceEvent, CheckMethod, EventKind
+from civitas.core import rows
 from civitas.core.errors import Conflict
 from civitas.ledger import rules
 from civitas.ledger.models import RecordSource
@@ -98,7 +100,7 @@ def _moment(occurred_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     return min(occurred_at, now)
 
 
-def _check_geofence(shift: Shift, method: str, latitude: Any, longitude: Any, override_reason: str,
+def _check_geofence(shift: Shift | CheckInFacts, method: str, latitude: Any, longitude: Any, override_reason: str,
                     actor: Any, volunteer: Any) -> tuple[int | None, bool]:
     """Answers (distance, overridden). Only the volunteer's own scan is fenced: the other
     ways happen in front of the organizer."""
@@ -139,9 +141,10 @@ def _valid_key(idempotency_key: str, message: str) -> str:
 # recorded under this key (a replay), the volunteer's attendance at this shift (a double
 # tap), a confirmed place, and an attendance still open at another shift. Written out
 # rather than built with the ORM: on the marathon-morning path, compiling the four
-# subqueries cost 2 ms of CPU per check-in, ten times what running it costs
-# (docs/performance.md). Every look-up is by a unique or (volunteer, …) index. The same
-# SQL runs on SQLite and PostgreSQL; the tests run it on both.
+# subqueries cost 2 ms of CPU per check-in, ten times what running it costs; and read
+# with a plain cursor (civitas.core.rows), not ``raw()`` (docs/performance.md). Every
+# look-up is by a unique or (volunteer, …) index. The same SQL runs on SQLite and
+# PostgreSQL; the tests run it on both.
 CHECK_IN_FACTS_SQL = """
 SELECT s.id, s.status, s.starts_at, s.ends_at, s.latitude, s.longitude, s.geofence_radius_m,
     (SELECT e.id FROM attendance_attendanceevent e WHERE e.idempotency_key = %s) AS replay_event_id,
@@ -153,13 +156,40 @@ SELECT s.id, s.status, s.starts_at, s.ends_at, s.latitude, s.longitude, s.geofen
 FROM projects_shift s
 WHERE s.id = %s
 """
+# The Shift fields CHECK_IN_FACTS_SQL selects, in its order.
+CHECK_IN_SHIFT_FIELDS = ("id", "status", "starts_at", "ends_at", "latitude", "longitude", "geofence_radius_m")
 
 
-def _check_in_facts(shift_id: int, volunteer_id: int, key: str) -> Any:
-    """The Shift (only the fields check-in reads) with the attributes ``replay_event_id``,
-    ``attendance_here_id``, ``has_place`` and ``open_elsewhere``; None for no such shift."""
+@dataclass
+class CheckInFacts:
+    """The shift's fields check-in reads (also what ``_check_geofence`` needs of a shift)
+    and the answers to the rules' questions."""
+
+    pk: int
+    status: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    latitude: Decimal | None
+    longitude: Decimal | None
+    geofence_radius_m: int | None
+    replay_event_id: int | None
+    attendance_here_id: int | None
+    has_place: bool
+    open_elsewhere: bool
+
+
+def _check_in_facts(shift_id: int, volunteer_id: int, key: str) -> CheckInFacts | None:
+    """What check-in decides on; None for no such shift."""
     params = [key, volunteer_id, volunteer_id, *(status.value for status in PLACE_STATUSES), volunteer_id, shift_id]
-    return next(iter(Shift.objects.raw(CHECK_IN_FACTS_SQL, params)), None)
+    with connection.cursor() as cursor:
+        cursor.execute(CHECK_IN_FACTS_SQL, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    fields = [Shift._meta.get_field(name) for name in CHECK_IN_SHIFT_FIELDS]
+    shift_values = rows.convert(connection.alias, Shift, fields, row[: len(fields)])
+    replay_event_id, attendance_here_id, has_place, open_elsewhere = row[len(fields):]
+    return CheckInFacts(*shift_values, replay_event_id, attendance_here_id, bool(has_place), bool(open_elsewhere))
 
 
 def _check_in(*, shift_id: int, volunteer: Any, method: str, key: str, actor: Any, occurred_at: dt.datetime | None,
@@ -210,9 +240,14 @@ def _check_in(*, shift_id: int, volunteer: Any, method: str, key: str, actor: An
     return CheckResult(attendance, is_new=True, distance_m=distance)
 
 
+@functools.cache
+def _insert_fields(model: type[Any], leave_out: str) -> tuple[Any, ...]:
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.attname != leave_out)
+
+
 def _new_row(obj: Any, *, leave_out: str = "") -> tuple[list[str], list[Any]]:
     """The columns and database values of an unsaved row, as ``save()`` would insert it."""
-    fields = [f for f in type(obj)._meta.concrete_fields if not f.primary_key and f.attname != leave_out]
+    fields = _insert_fields(type(obj), leave_out)
     return (
         [connection.ops.quote_name(f.column) for f in fields],
         [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields],

@@ -21,7 +21,7 @@ from typing import Any
 import nh3
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -626,18 +626,15 @@ class Refusal:
 
 
 class VolunteerFacts:
-    """What eligibility needs to know about one volunteer, read once (four queries)."""
+    """What eligibility needs to know about one volunteer: the profile and the active
+    sign-ups, read at once (two queries); skills and qualifications on first use (a query
+    each), so checking a shift that requires neither costs neither."""
 
     def __init__(self, user: Any) -> None:
         self.user = user
         profile = getattr(user, "volunteer", None) if user is not None and user.is_authenticated else None
         self.profile = profile
         self.birth_date = profile.birth_date if profile else None
-        self.skill_ids: set[int] = set(profile.skills.values_list("pk", flat=True)) if profile else set()
-        self.qualifications: dict[int, dt.datetime | None] = (
-            dict(VolunteerQualification.objects.filter(user=user).values_list("qualification_id", "expires_at"))
-            if profile else {}
-        )
         rows = (
             SignUp.objects.filter(volunteer=user, status__in=ACTIVE_SIGNUP_STATUSES)
             .values_list("shift_id", "status", "shift__starts_at", "shift__ends_at")
@@ -649,6 +646,16 @@ class VolunteerFacts:
             self.active_shift_ids[shift_id] = status
             if status == SignUpStatus.CONFIRMED:
                 self.confirmed_spans.append((shift_id, starts_at, ends_at))
+
+    @functools.cached_property
+    def skill_ids(self) -> set[int]:
+        return set(self.profile.skills.values_list("pk", flat=True)) if self.profile else set()
+
+    @functools.cached_property
+    def qualifications(self) -> dict[int, dt.datetime | None]:
+        if not self.profile:
+            return {}
+        return dict(VolunteerQualification.objects.filter(user=self.user).values_list("qualification_id", "expires_at"))
 
 
 def signup_refusal(
@@ -712,13 +719,36 @@ def signup_refusal(
 def _lock_shift(shift_id: int) -> Shift:
     """Every change to a shift or its places (sign-ups, cancellations, the waitlist, edits)
     takes this lock first, so this is where the project's public page is retired (a
-    refused change costs visitors one render of the page, nothing more)."""
-    shift = Shift.objects.select_for_update().filter(pk=shift_id).first()
+    refused change costs visitors one render of the page, nothing more). One query: the
+    shift, locked, with its project, organization and region (only the shift's row is
+    locked)."""
+    shift = (
+        Shift.objects.select_for_update(of=("self",))
+        .select_related("project__organization", "project__region")
+        .filter(pk=shift_id)
+        .first()
+    )
     if shift is None:
         raise Conflict(_("This shift no longer exists."), code="shift_missing")
-    shift.project = Project.objects.select_related("organization", "region").get(pk=shift.project_id)
     project_page_changed(shift.project_id)
     return shift
+
+
+def _shift_requirements(shift: Shift) -> tuple[list[Skill], list[Qualification]]:
+    """The skills and qualifications a shift requires. Most require none, so one query
+    asks which kinds there are, and only those are loaded."""
+    skills, qualifications = Shift.skills.through, Shift.qualifications.through
+    quote = connection.ops.quote_name
+
+    def any_of(through: Any) -> str:
+        return (f"EXISTS (SELECT 1 FROM {quote(through._meta.db_table)} "  # noqa: S608 (model table names)
+                f"WHERE {quote(through._meta.get_field('shift').column)} = %s)")
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {any_of(skills)}, {any_of(qualifications)}", [shift.pk, shift.pk])
+        has_skills, has_qualifications = cursor.fetchone()
+    return (list(shift.skills.all()) if has_skills else [],
+            list(shift.qualifications.all()) if has_qualifications else [])
 
 
 def _append_to_waitlist(shift: Shift, signup: SignUp) -> None:
@@ -781,11 +811,15 @@ def _fill_places(shift: Shift, now: dt.datetime) -> None:
 
 @transaction.atomic
 def signup_create(*, shift: Shift, volunteer: Any, note: str = "") -> SignUp:
-    """Confirmed at once, pending when the shift needs approval, waitlisted when full."""
+    """Confirmed at once, pending when the shift needs approval, waitlisted when full.
+    Under the shift's lock: one query for the shift and its project, two for the
+    volunteer, one for the shift's requirements (docs/performance.md, "Sign-ups")."""
     shift = _lock_shift(shift.pk)
     project = shift.project
     now = timezone.now()
-    refusal = signup_refusal(shift=shift, project=project, facts=VolunteerFacts(volunteer), now=now)
+    skills, qualifications = _shift_requirements(shift)
+    refusal = signup_refusal(shift=shift, project=project, facts=VolunteerFacts(volunteer), now=now,
+                             skills=skills, qualifications=qualifications)
     if refusal is not None:
         refusal.raise_it()
     signup = SignUp(shift=shift, volunteer=volunteer, note=(note or "")[:300], created_at=now)
@@ -801,8 +835,11 @@ def signup_create(*, shift: Shift, volunteer: Any, note: str = "") -> SignUp:
         _append_to_waitlist(shift, signup)
         event = "signup.waitlisted"
     try:
-        with transaction.atomic():
-            signup.save()
+        # No savepoint of its own: the refusal above already read this volunteer's active
+        # sign-ups under the shift's lock, so the unique constraint is only the backstop,
+        # and a failure ends this function's transaction (or its savepoint, when a caller
+        # holds one) as a whole.
+        signup.save()
     except IntegrityError:
         raise Conflict(_("You have already signed up for this shift."), code="already_signed_up") from None
     publish(event, signup_id=signup.pk)

@@ -256,3 +256,17 @@ def test_move_refuses_a_shift_whose_requirement_the_volunteer_lacks(cast, projec
     signup.refresh_from_db()
     assert signup.status == SignUpStatus.CONFIRMED
     assert counters(first) == (1, 0, 0)
+
+
+def test_a_sign_up_keeps_to_its_query_budget(cast, shift):
+    """The issue #3 path (docs/performance.md, "Sign-ups"): the shift and its project read
+    once under the lock, the volunteer's profile and active sign-ups, one look for
+    requirements, the counter and the row; no savepoint but the service's own."""
+    from civitas.core.testing import query_budget
+
+    # the profile is read through the user, as a token's user arrives in the API
+    volunteer = type(cast.volunteer).objects.get(pk=cast.volunteer.pk)
+    with query_budget(8) as captured:
+        signup = services.signup_create(shift=shift, volunteer=volunteer)
+    assert signup.status == SignUpStatus.CONFIRMED
+    assert sum("SAVEPOINT" in q["sql"] and "RELEASE" not in q["sql"] for q in captured.captured_queries) == 1

@@ -211,6 +211,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile half of the requests with cProfile")
     parser.add_argument("--middleware", choices=["settings", "none"], default="settings",
                         help="none: the application without any middleware, to see what the stack costs")
+    parser.add_argument("--without-event-handlers", action="store_true",
+                        help="publish events to no handler (the sign-up's notice and reminders), to see what they cost")
     args = parser.parse_args()
 
     import django
@@ -224,6 +226,10 @@ def main() -> None:
     built = build(args.requests + 20, signup_shifts=20)
     if args.middleware == "none":
         settings.MIDDLEWARE = []
+    if args.without_event_handlers:
+        from civitas.core import events
+
+        events.handlers_for = lambda name: []
     application = get_wsgi_application()
     people, shift_id = built["tokens"], built["check_in_shift"]
     check_in = f"/api/v1/shifts/{shift_id}/checkins"
@@ -233,7 +239,7 @@ def main() -> None:
         call(application, environ_for(f"/api/v1/shifts/{built['signup_shifts'][-1]}/signups", token, {}))
     people = people[:-20]
     print(f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[1]}, middleware: {args.middleware}, "
-          f"load {os.getloadavg()[0]:.1f}")
+          f"event handlers: {'none' if args.without_event_handlers else 'all'}, load {os.getloadavg()[0]:.1f}")
     measure(application, "new check-in (code)", [
         environ_for(check_in, token, {"code": tokens.shift_code(shift_id), "idempotency_key": secrets.token_hex(8)})
         for token in people

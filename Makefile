@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
-WORKERS ?= 3
+# gunicorn workers, each of four threads (gunicorn.conf.py): one per core.
+WORKERS ?= 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/civitas
 export DJANGO_SETTINGS_MODULE := civitas.settings
 

@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=["demo", "small", "medium", "large"], default="small")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--scenarios", default="", help=f"comma-separated, of: {', '.join(SCENARIOS)}")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (make run uses 3)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (make run uses 2, of 4 threads each)")
     parser.add_argument("--threads", type=int, default=4,
                         help="threads per gunicorn worker (gthread, keep-alive); 1 is the sync worker")
     parser.add_argument("--clients", type=int, default=1,

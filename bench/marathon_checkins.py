@@ -8,7 +8,7 @@ double tap). Reports throughput, latency percentiles, and checks that every volu
 checked in exactly once.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civitas_bench \\
-        .venv/bin/python bench/marathon_checkins.py --count 20000 --workers 4 --concurrency 32
+        .venv/bin/python bench/marathon_checkins.py --count 20000 --workers 2 --threads 4 --concurrency 8
 
 The database named by DATABASE_URL is migrated and filled; use a database of its own.
 """
@@ -151,9 +151,9 @@ async def warm_up(base: str, requests: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=20000)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--repeat-share", type=float, default=0.05)
     parser.add_argument("--tap-share", type=float, default=0.02)

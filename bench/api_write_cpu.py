@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
 import io
 import json
 import os
@@ -29,7 +28,6 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,60 +41,10 @@ os.environ.setdefault("CONN_MAX_AGE", "3600")
 def build(count: int, signup_shifts: int) -> dict:  # type: ignore[type-arg]
     """One recruiting project with a check-in shift (``count`` confirmed volunteers) and
     ``signup_shifts`` later shifts with room for everyone; a token per volunteer."""
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-    from django.utils import timezone
+    from bench.crowd import crowd
 
-    from civitas.accounts.models import ApiToken, User, VolunteerProfile
-    from civitas.core import crypto
-    from civitas.organizations.models import Organization, Region
-    from civitas.projects.models import Project, Shift, SignUp
-
-    call_command("migrate", verbosity=0)
-    tag = secrets.token_hex(3)
-    now = timezone.now()
-    region = Region.objects.create(name=f"测速市{tag}", level="city", code=f"C{tag}", population=1)
-    organizer = User.objects.create(username=f"cpu-organizer-{tag}")
-    organization = Organization.objects.create(
-        name=f"测速志愿者队{tag}", kind="team", region=region, status="approved", created_by=organizer
-    )
-    project = Project.objects.create(
-        organization=organization, region=region, title="测速项目", category="community",
-        status="recruiting", created_by=organizer,
-    )
-    check_in_shift = Shift.objects.create(
-        project=project, starts_at=now + dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=5),
-        capacity=count, confirmed_count=count, hours_credited=Decimal("4"),
-    )
-    later = [
-        Shift.objects.create(
-            project=project, starts_at=now + dt.timedelta(days=2 + n), ends_at=now + dt.timedelta(days=2 + n, hours=3),
-            capacity=count, hours_credited=Decimal("3"),
-        )
-        for n in range(signup_shifts)
-    ]
-    users = User.objects.bulk_create(
-        [User(username=f"c{tag}-{i}", mobile_digest=crypto.lookup_digest(f"c{tag}-{i}")) for i in range(count)],
-        batch_size=5000,
-    )
-    VolunteerProfile.objects.bulk_create(
-        [VolunteerProfile(user=u, volunteer_number=f"C{tag}{i:07d}", real_name="测速",
-                          privacy_consent_version=settings.CIVITAS["PRIVACY_CONSENT_VERSION"], privacy_consent_at=now)
-         for i, u in enumerate(users)],
-        batch_size=5000,
-    )
-    SignUp.objects.bulk_create([SignUp(shift=check_in_shift, volunteer=u, status="confirmed") for u in users],
-                               batch_size=5000)
-    keys = [secrets.token_urlsafe(24) for _ in users]
-    ApiToken.objects.bulk_create(
-        [ApiToken(user=u, key_digest=ApiToken.digest(k), last_used_at=now) for u, k in zip(users, keys, strict=True)],
-        batch_size=5000,
-    )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    return {"check_in_shift": check_in_shift.pk, "signup_shifts": [s.pk for s in later], "tokens": keys}
+    event = crowd(count, name="测速", project_status="recruiting", later_shifts=signup_shifts)
+    return {"check_in_shift": event.shift_id, "signup_shifts": event.later_shift_ids, "tokens": event.tokens}
 
 
 def environ_for(path: str, token: str, body: dict) -> dict:  # type: ignore[type-arg]

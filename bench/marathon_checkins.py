@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import os
 import random
 import secrets
@@ -26,7 +25,6 @@ import statistics
 import subprocess
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,54 +37,10 @@ def build(count: int) -> tuple[int, list[tuple[str, str]]]:
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.utils import timezone
+    from bench.crowd import crowd
 
-    from civitas.accounts.models import ApiToken, User, VolunteerProfile
-    from civitas.core import crypto
-    from civitas.organizations.models import Organization, Region
-    from civitas.projects.models import Project, Shift, SignUp
-
-    call_command("migrate", verbosity=0)
-    tag = secrets.token_hex(3)
-    now = timezone.now()
-    region = Region.objects.create(name=f"马拉松市{tag}", level="city", code=f"M{tag}", population=1)
-    organizer = User.objects.create(username=f"marathon-organizer-{tag}")
-    organization = Organization.objects.create(
-        name=f"马拉松志愿者队{tag}", kind="team", region=region, status="approved", created_by=organizer
-    )
-    project = Project.objects.create(
-        organization=organization, region=region, title="城市马拉松", category="culture_sports",
-        status="in_progress", created_by=organizer,
-    )
-    shift = Shift.objects.create(
-        project=project, starts_at=now + dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=5),
-        capacity=count, confirmed_count=count, hours_credited=Decimal("4"),
-    )
-    users = User.objects.bulk_create(
-        [User(username=f"m{tag}-{i}", mobile_digest=crypto.lookup_digest(f"m{tag}-{i}")) for i in range(count)],
-        batch_size=5000,
-    )
-    VolunteerProfile.objects.bulk_create(
-        [VolunteerProfile(user=u, volunteer_number=f"M{tag}{i:07d}", real_name="跑者",
-                          privacy_consent_version=settings.CIVITAS["PRIVACY_CONSENT_VERSION"], privacy_consent_at=now)
-         for i, u in enumerate(users)],
-        batch_size=5000,
-    )
-    SignUp.objects.bulk_create([SignUp(shift=shift, volunteer=u, status="confirmed") for u in users], batch_size=5000)
-    keys = [secrets.token_urlsafe(24) for _ in users]
-    ApiToken.objects.bulk_create(
-        [ApiToken(user=u, key_digest=ApiToken.digest(k), last_used_at=now) for u, k in zip(users, keys, strict=True)],
-        batch_size=5000,
-    )
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        # Real sign-ups arrive over days, and autovacuum keeps the planner's statistics;
-        # rows bulk-loaded a second ago have none (and a server may run without autovacuum).
-        cursor.execute("ANALYZE")
-    return shift.pk, [(k, f"M{tag}{i:07d}") for i, k in enumerate(keys)]
+    event = crowd(count)
+    return event.shift_id, list(zip(event.tokens, event.numbers, strict=True))
 
 
 async def fire(base: str, shift_id: int, people: list[tuple[str, str]], concurrency: int,

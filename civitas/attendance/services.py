@@ -180,16 +180,20 @@ class CheckInFacts:
 
 def _check_in_facts(shift_id: int, volunteer_id: int, key: str) -> CheckInFacts | None:
     """What check-in decides on; None for no such shift."""
-    params = [key, volunteer_id, volunteer_id, *(status.value for status in PLACE_STATUSES), volunteer_id, shift_id]
+    params: list[Any] = [key, volunteer_id, volunteer_id, *(status.value for status in PLACE_STATUSES),
+                         volunteer_id, shift_id]
     with connection.cursor() as cursor:
         cursor.execute(CHECK_IN_FACTS_SQL, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    fields = [Shift._meta.get_field(name) for name in CHECK_IN_SHIFT_FIELDS]
-    shift_values = rows.convert(connection.alias, Shift, fields, row[: len(fields)])
+    fields: list[Any] = [Shift._meta.get_field(name) for name in CHECK_IN_SHIFT_FIELDS]
+    pk, status, starts_at, ends_at, latitude, longitude, radius = rows.convert(
+        connection.alias, Shift, fields, row[: len(fields)]
+    )
     replay_event_id, attendance_here_id, has_place, open_elsewhere = row[len(fields):]
-    return CheckInFacts(*shift_values, replay_event_id, attendance_here_id, bool(has_place), bool(open_elsewhere))
+    return CheckInFacts(pk, status, starts_at, ends_at, latitude, longitude, radius, replay_event_id,
+                        attendance_here_id, bool(has_place), bool(open_elsewhere))
 
 
 def _check_in(*, shift_id: int, volunteer: Any, method: str, key: str, actor: Any, occurred_at: dt.datetime | None,
@@ -241,13 +245,13 @@ def _check_in(*, shift_id: int, volunteer: Any, method: str, key: str, actor: An
 
 
 @functools.cache
-def _insert_fields(model: type[Any], leave_out: str) -> tuple[Any, ...]:
+def _insert_fields(model: Any, leave_out: str) -> tuple[Any, ...]:
     return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.attname != leave_out)
 
 
 def _new_row(obj: Any, *, leave_out: str = "") -> tuple[list[str], list[Any]]:
     """The columns and database values of an unsaved row, as ``save()`` would insert it."""
-    fields = _insert_fields(type(obj), leave_out)
+    fields = _insert_fields(obj.__class__, leave_out)
     return (
         [connection.ops.quote_name(f.column) for f in fields],
         [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields],

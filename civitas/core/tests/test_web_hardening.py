@@ -24,6 +24,33 @@ def test_pages_send_a_strict_content_security_policy(db):
     assert response["Referrer-Policy"] == "same-origin"
 
 
+def test_the_policy_is_the_one_django_csp_builds_and_follows_the_settings(db, settings):
+    from csp.utils import build_policy
+
+    # given the policy built once per process (civitas.core.middleware)
+    assert Client().get("/")["Content-Security-Policy"] == build_policy()
+    # when the settings change
+    directives = {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'", "https://tiles.example.org"]}
+    settings.CONTENT_SECURITY_POLICY = {**settings.CONTENT_SECURITY_POLICY, "DIRECTIVES": directives}
+    # then the header follows them
+    assert "img-src 'self' https://tiles.example.org" in Client().get("/")["Content-Security-Policy"]
+
+
+def test_the_policy_keeps_django_csps_rules_for_excluded_paths_and_decorated_views(db, rf):
+    from django.http import HttpResponse
+
+    from civitas.core.middleware import ContentSecurityPolicyMiddleware
+
+    assert "Content-Security-Policy" not in Client().get("/admin/login/")
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    updated = HttpResponse()
+    updated._csp_update = {"img-src": ["https://tiles.example.org"]}
+    assert "https://tiles.example.org" in middleware.process_response(rf.get("/"), updated)["Content-Security-Policy"]
+    exempt = HttpResponse()
+    exempt._csp_exempt = True
+    assert "Content-Security-Policy" not in middleware.process_response(rf.get("/"), exempt)
+
+
 def test_map_tile_host_is_allowed_for_images():
     from civitas.settings import _origin
 

@@ -7,15 +7,19 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
 from django.db.models import (
     Case,
     Exists,
     F,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
@@ -25,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.accounts.models import ServiceCategory, Weekday
-from civitas.core.text import localized
+from civitas.core.text import localized, search_bigrams
 from civitas.organizations import permissions as org_permissions
 from civitas.organizations.models import Region
 from civitas.projects import permissions
@@ -82,6 +86,14 @@ def open_shifts(now: dt.datetime) -> QuerySet[Shift]:
     )
 
 
+class SearchPairs(Func):
+    """PostgreSQL: ``Project.search_bigrams`` as an array, the expression the GIN index
+    ``projects_project_search_bigrams`` is built on (migration 0004)."""
+
+    template = "string_to_array(%(expressions)s, ' ')"
+    output_field = ArrayField(TextField())
+
+
 @dataclass
 class ProjectSearch:
     q: str = ""
@@ -107,7 +119,13 @@ def project_search(*, user: Any, search: ProjectSearch) -> QuerySet[Project]:
     now = timezone.now()
     projects = visible_projects(user).select_related("organization", "region")
     words = [w.lower() for w in (search.q or "").split() if w][:6]
+    on_postgres = connections[projects.db].vendor == "postgresql"
     for word in words:
+        pairs = search_bigrams(word) if on_postgres else []
+        if pairs:
+            # The bigram index finds the projects holding all the word's pairs of Chinese
+            # characters (a word of two holds no trigram); icontains stays the exact check.
+            projects = projects.alias(search_pairs=SearchPairs("search_bigrams")).filter(search_pairs__contains=pairs)
         projects = projects.filter(search_text__icontains=word)
     if search.category:
         projects = projects.filter(category=search.category)

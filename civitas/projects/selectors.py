@@ -121,12 +121,15 @@ def project_search(*, user: Any, search: ProjectSearch) -> QuerySet[Project]:
     words = [w.lower() for w in (search.q or "").split() if w][:6]
     on_postgres = connections[projects.db].vendor == "postgresql"
     for word in words:
-        pairs = search_bigrams(word) if on_postgres else []
-        if pairs:
-            # The bigram index finds the projects holding all the word's pairs of Chinese
-            # characters (a word of two holds no trigram); icontains stays the exact check.
-            projects = projects.alias(search_pairs=SearchPairs("search_bigrams")).filter(search_pairs__contains=pairs)
-        projects = projects.filter(search_text__icontains=word)
+        if on_postgres and search_bigrams(word) == [word]:
+            # Two Chinese characters hold no trigram for the trigram index to look up. The
+            # search text holds the word exactly when the word is one of its pairs, so the
+            # bigram index answers alone: an icontains beside it would only double the cost
+            # of a word most projects hold (社区), read row by row. Longer words, pinyin and
+            # Latin use the trigram index.
+            projects = projects.alias(search_pairs=SearchPairs("search_bigrams")).filter(search_pairs__contains=[word])
+        else:
+            projects = projects.filter(search_text__icontains=word)
     if search.category:
         projects = projects.filter(category=search.category)
     if search.status:

@@ -1,6 +1,6 @@
 """Words of two Chinese characters hold no trigram: on PostgreSQL the bigram index
-(``projects_project_search_bigrams``) finds the projects holding a word's character pairs
-and ``icontains`` checks them; SQLite reads every row. The results are the same."""
+(``projects_project_search_bigrams``) finds the projects whose search text holds such a
+word as one of its character pairs; SQLite reads every row. The results are the same."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_longer_pinyin_latin_and_single_character_words(cast, elderly_and_river)
     assert search(cast.volunteer, "河") == [river]
 
 
-def test_a_word_whose_pairs_are_all_there_apart_is_not_found(cast, elderly_and_river):
+def test_a_longer_word_whose_pairs_are_all_there_apart_is_not_found(cast, elderly_and_river):
     elderly, _river = elderly_and_river
     assert {"陪伴", "伴陪"} <= set(elderly.search_bigrams.split())
     assert search(cast.volunteer, "陪伴陪") == []

@@ -115,9 +115,10 @@ def project_search(*, user: Any, search: ProjectSearch) -> QuerySet[Project]:
     """Projects this user may see that match; a few indexed filters and at most one
     EXISTS per shift condition. With ``near`` each row carries ``distance_sq`` (degrees²,
     scaled for latitude) for sorting; the page computes the haversine distance for the
-    rows it shows."""
+    rows it shows. Organizations and regions are not joined: a join here would be made for
+    every match before the sort picks a page, so the pages that show them prefetch them."""
     now = timezone.now()
-    projects = visible_projects(user).select_related("organization", "region")
+    projects = visible_projects(user)
     words = [w.lower() for w in (search.q or "").split() if w][:6]
     on_postgres = connections[projects.db].vendor == "postgresql"
     for word in words:

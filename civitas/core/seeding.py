@@ -105,18 +105,6 @@ def chunked(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def bulk_insert(
-    ctx: SeedContext, model: type[models.Model], rows: Iterable[models.Model], total: int, label: str, batch: int = 5000
-) -> None:
-    """Insert many rows in batches, one transaction per batch, with a progress bar."""
-    progress = Progress(ctx, label, total)
-    for chunk in chunked(rows, batch):
-        with transaction.atomic():
-            model.objects.bulk_create(chunk, batch_size=batch)
-        progress.advance(len(chunk))
-    progress.finish()
-
-
 # Field types whose prepared value is the Python value itself on PostgreSQL.
 _PLAIN_FIELDS = {
     models.AutoField, models.BigAutoField, models.IntegerField, models.BigIntegerField, models.SmallIntegerField,

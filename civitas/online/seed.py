@@ -18,6 +18,7 @@ from civitas.core.seeding import SeedContext
 from civitas.online import services
 from civitas.online.models import Course, QuestionKind, TaskKind
 from civitas.projects.models import Project, ProjectEvent, ProjectStatus
+from civitas.projects.services import search_bigrams_for
 
 LESSONS = [
     ("什么是网络文明志愿服务", "What online volunteering is",
@@ -70,12 +71,13 @@ def _network_project(ctx: SeedContext, team: Any, organizer: Any) -> Project:
     if existing is not None:
         return existing
     today = timezone.localdate()
+    search_text = "清朗网络 文明同行 qinglang wangluo Clean Web network civilization"
     project = Project.objects.create(
         organization=team, region_id=team.region_id, title="清朗网络·文明同行", title_en="Clean Web, Civil Together",
         summary="线上举报不良信息、传播正能量、在线辅导和校对。", description="<p>网络文明志愿服务项目。</p>",
         category=ServiceCategory.NETWORK_CIVILIZATION, status=ProjectStatus.IN_PROGRESS, place_name="线上",
         starts_on=today - dt.timedelta(days=30), ends_on=today + dt.timedelta(days=150), created_by=organizer,
-        search_text="清朗网络 文明同行 qinglang wangluo Clean Web network civilization",
+        search_text=search_text, search_bigrams=search_bigrams_for(search_text),
     )
     ProjectEvent.objects.bulk_create([
         ProjectEvent(project=project, action="create", to_status=ProjectStatus.DRAFT, actor=organizer),

@@ -56,6 +56,8 @@ class Project(models.Model):
     evaluation_summary = models.TextField(_("evaluation"), blank=True)
     people_served = models.PositiveIntegerField(_("people served"), default=0)
     search_text = models.TextField(blank=True, editable=False)  # words, pinyin and English, for search
+    # the search text's pairs of Chinese characters, space-separated, that PostgreSQL indexes (migration 0004)
+    search_bigrams = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

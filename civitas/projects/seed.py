@@ -183,7 +183,8 @@ def _seed_city_projects(ctx: SeedContext, total: int) -> tuple[list[int], list[t
                 starts_on, ends_on, "中国人寿" if insured else "", f"PA{index:08d}" if insured else "",
                 starts_on if insured else None, ends_on if insured else None,
                 rng.randrange(3, 6) if evaluated else None, REASONS["evaluate"] if evaluated else "",
-                rng.randrange(20, 400) if evaluated else 0, search_text, admin_id, created_at, now,
+                rng.randrange(20, 400) if evaluated else 0, search_text, services.search_bigrams_for(search_text),
+                admin_id, created_at, now,
             )
 
     first_pk = _last_id(Project)
@@ -192,7 +193,8 @@ def _seed_city_projects(ctx: SeedContext, total: int) -> tuple[list[int], list[t
         ["organization_id", "region_id", "title", "title_en", "summary", "description", "category", "status",
          "place_name", "latitude", "longitude", "beneficiary_kind", "beneficiary_count", "budget", "starts_on",
          "ends_on", "insurer", "insurance_policy", "insurance_starts_on", "insurance_ends_on", "rating",
-         "evaluation_summary", "people_served", "search_text", "created_by_id", "created_at", "updated_at"],
+         "evaluation_summary", "people_served", "search_text", "search_bigrams", "created_by_id", "created_at",
+         "updated_at"],
         projects(), ctx=ctx, total=total, label="projects", batch=10_000, binary=True, streaming=True,
     )
     project_ids = _new_ids(Project, first_pk)

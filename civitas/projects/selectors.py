@@ -7,15 +7,19 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
 from django.db.models import (
     Case,
     Exists,
     F,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
@@ -25,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civitas.accounts.models import ServiceCategory, Weekday
-from civitas.core.text import localized
+from civitas.core.text import localized, search_bigrams
 from civitas.organizations import permissions as org_permissions
 from civitas.organizations.models import Region
 from civitas.projects import permissions
@@ -82,6 +86,14 @@ def open_shifts(now: dt.datetime) -> QuerySet[Shift]:
     )
 
 
+class SearchPairs(Func):
+    """PostgreSQL: ``Project.search_bigrams`` as an array, the expression the GIN index
+    ``projects_project_search_bigrams`` is built on (migration 0004)."""
+
+    template = "string_to_array(%(expressions)s, ' ')"
+    output_field = ArrayField(TextField())
+
+
 @dataclass
 class ProjectSearch:
     q: str = ""
@@ -103,12 +115,22 @@ def project_search(*, user: Any, search: ProjectSearch) -> QuerySet[Project]:
     """Projects this user may see that match; a few indexed filters and at most one
     EXISTS per shift condition. With ``near`` each row carries ``distance_sq`` (degrees²,
     scaled for latitude) for sorting; the page computes the haversine distance for the
-    rows it shows."""
+    rows it shows. Organizations and regions are not joined: a join here would be made for
+    every match before the sort picks a page, so the pages that show them prefetch them."""
     now = timezone.now()
-    projects = visible_projects(user).select_related("organization", "region")
+    projects = visible_projects(user)
     words = [w.lower() for w in (search.q or "").split() if w][:6]
+    on_postgres = connections[projects.db].vendor == "postgresql"
     for word in words:
-        projects = projects.filter(search_text__icontains=word)
+        if on_postgres and search_bigrams(word) == [word]:
+            # Two Chinese characters hold no trigram for the trigram index to look up. The
+            # search text holds the word exactly when the word is one of its pairs, so the
+            # bigram index answers alone: an icontains beside it would only double the cost
+            # of a word most projects hold (社区), read row by row. Longer words, pinyin and
+            # Latin use the trigram index.
+            projects = projects.alias(search_pairs=SearchPairs("search_bigrams")).filter(search_pairs__contains=[word])
+        else:
+            projects = projects.filter(search_text__icontains=word)
     if search.category:
         projects = projects.filter(category=search.category)
     if search.status:

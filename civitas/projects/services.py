@@ -39,7 +39,7 @@ from civitas.accounts.models import (
 from civitas.core.errors import Conflict
 from civitas.core.events import publish
 from civitas.core.identity import age_on
-from civitas.core.text import localized
+from civitas.core.text import localized, search_bigrams
 from civitas.organizations import permissions as org_permissions
 from civitas.organizations.models import Organization
 from civitas.projects.cache import project_page_changed
@@ -165,6 +165,17 @@ def build_search_text(project: Project, organization: Organization | None = None
     )
 
 
+def _set_search_text(project: Project, search_text: str) -> None:
+    project.search_text = search_text
+    project.search_bigrams = search_bigrams_for(search_text)
+
+
+def search_bigrams_for(search_text: str) -> str:
+    """What ``Project.search_bigrams`` holds beside this search text: whatever writes the
+    one writes the other."""
+    return " ".join(search_bigrams(search_text))
+
+
 def search_text_for(
     *, title: str, title_en: str, summary: str, description_text: str, category: str, place_name: str,
     address: str, beneficiary_kind: str, organization_name: str, organization_name_en: str,
@@ -263,7 +274,7 @@ def project_create(*, organization: Organization, actor: Any, **fields: Any) -> 
     _clean_project(project, errors)
     if errors:
         raise ValidationError(errors)
-    project.search_text = build_search_text(project, organization)
+    _set_search_text(project, build_search_text(project, organization))
     project.save()
     ProjectEvent.objects.create(project=project, action="create", to_status=project.status, actor=actor)
     # A new id never meets a page cached for a row of that id that is gone.
@@ -290,7 +301,7 @@ def project_update(*, project: Project, actor: Any, **fields: Any) -> Project:
     _clean_project(project, errors)
     if errors:
         raise ValidationError(errors)
-    project.search_text = build_search_text(project)
+    _set_search_text(project, build_search_text(project))
     project.save()
     project_page_changed(project.pk)
     return project

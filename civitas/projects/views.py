@@ -36,6 +36,9 @@ from civitas.projects.forms import (
 from civitas.projects.models import Shift, SignUp, SignUpStatus
 
 MAP_LIMIT = 300
+# The list counts no further than this and shows "1,000+" past it, rather than count
+# every project a common word matches.
+LIST_COUNT_LIMIT = 1000
 
 
 def _error_text(error: Exception) -> str:
@@ -60,7 +63,8 @@ def _search_from(request: HttpRequest) -> tuple[ProjectSearchForm, selectors.Pro
 
 def project_list(request: HttpRequest) -> HttpResponse:
     form, search = _search_from(request)
-    page = paginate(request, selectors.project_search(user=request.user, search=search))
+    projects = selectors.project_search(user=request.user, search=search).prefetch_related("organization", "region")
+    page = paginate(request, projects, count_limit=LIST_COUNT_LIMIT)
     page.object_list = selectors.with_distances(list(page.object_list), search.near)
     return render(request, "projects/list.html", {
         "filters": form, "page": page, "search": search,

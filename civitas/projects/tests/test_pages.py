@@ -4,10 +4,12 @@ import datetime as dt
 import io
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from civitas.core.testing import query_budget
-from civitas.projects import services
+from civitas.projects import services, views
 from civitas.projects.models import Project, SignUpStatus
 from civitas.projects.tests.conftest import make_project, make_shift
 
@@ -23,6 +25,21 @@ def test_list_page_has_a_query_budget(cast):
     with query_budget(17):
         response = client.get("/projects/")
     assert "项目0" in response.content.decode()
+
+
+def test_list_counts_no_further_than_its_limit(cast, monkeypatch):
+    for i in range(3):
+        make_project(cast, title=f"助老{i}")
+    client = cast.client_for(cast.volunteer)
+    monkeypatch.setattr(views, "LIST_COUNT_LIMIT", 3)
+    page = client.get("/projects/", {"q": "助老"}).content.decode()
+    assert "3 个项目" in page and "3+" not in page
+    monkeypatch.setattr(views, "LIST_COUNT_LIMIT", 2)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/projects/", {"q": "助老"}).content.decode()
+    assert "2+ 个项目" in page
+    count = next(query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"])
+    assert "LIMIT 3" in count and "ORDER BY" not in count
 
 
 def test_bad_filters_do_not_fail(cast, client):

@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 
 from civitas.accounts.models import ServiceCategory
 from civitas.core.seeding import SCALES, SeedContext
+from civitas.projects import services
 from civitas.projects.models import Project, ProjectStatus, Shift, SignUp, SignUpStatus
 from civitas.projects.seed import seed_projects
 
@@ -33,6 +34,8 @@ def test_demo_seed_has_every_category_and_state_exact_counters_and_demo_shifts(d
     assert Project.objects.count() == ctx.scale.projects == len(ctx.data["projects"])
     assert set(Project.objects.values_list("status", flat=True)) == set(ProjectStatus.values)
     assert set(Project.objects.values_list("category", flat=True)) == set(ServiceCategory.values)
+    for search_text, search_bigrams in Project.objects.values_list("search_text", "search_bigrams"):
+        assert search_bigrams == services.search_bigrams_for(search_text)
     assert Shift.objects.count() == len(ctx.data["shifts"]) >= ctx.scale.shifts - 10
     shifts = Shift.objects.annotate(
         held=Count("signups", filter=Q(signups__status__in=HELD)),

@@ -3,7 +3,7 @@ httpx's calling shape (``await client.post(path, json=..., headers=...)`` answer
 response with ``status_code``, ``text`` and ``json()``), so scenarios read the same
 whichever library carries the requests.
 
-The default is aiohttp: its C parser costs about a quarter of httpx's CPU per request
+The default is aiohttp: its C parser costs about a fifth of httpx's CPU per request
 (docs/performance.md, "Marathon morning"), and the load generator shares the two cores
 with the server it measures. ``kind="httpx"`` keeps the old client for comparison.
 """

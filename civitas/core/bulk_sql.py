@@ -17,6 +17,7 @@ SELECT by the target's unique key keeps index writes in order (6.4 s instead of 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -56,7 +57,37 @@ def local_month(expression: Any) -> Cast:
     """The first day of the local month (the current time zone, settings.TIME_ZONE by
     default) of a datetime, as a date, in SQL: what ``timezone.localtime(moment).date()
     .replace(day=1)`` answers in Python."""
-    return Cast(TruncMonth(expression, tzinfo=timezone.get_current_timezone()), models.DateField())
+    return Cast(_MonthStart(expression, tzinfo=timezone.get_current_timezone()), models.DateField())
+
+
+class _MonthStart(TruncMonth):
+    """TruncMonth, on SQLite through the memoized ``civitas_datetime_trunc``.
+
+    SQLite has no time zones, so Django truncates there in a Python function that parses
+    each value anew (about 8 µs a row: some 80 s of the medium city's seed, whose rollups
+    group 4 million entries by local month several times). The ledger holds few distinct
+    start times (a few tens of thousands in three years), so the same function, memoized,
+    answers the same for a fraction of that."""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, Any]:
+        sql, params = self.as_sql(compiler, connection, **extra_context)
+        if sql.startswith("django_datetime_trunc("):
+            sql = "civitas_" + sql.removeprefix("django_")
+        return sql, params
+
+
+@functools.lru_cache(maxsize=65_536)
+def _datetime_trunc(lookup_type: str, value: str | None, zone: str | None, connection_zone: str | None) -> str | None:
+    from django.db.backends.sqlite3._functions import _sqlite_datetime_trunc
+
+    return _sqlite_datetime_trunc(lookup_type, value, zone, connection_zone)
+
+
+def sqlite_functions_register(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """On each new SQLite connection (``connection_created``): the functions the
+    expressions here compile to."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("civitas_datetime_trunc", 4, _datetime_trunc, deterministic=True)
 
 
 def _compiled(

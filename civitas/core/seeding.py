@@ -141,7 +141,7 @@ def copy_rows(
     batch: int = 50_000,
     binary: bool = False,
     streaming: bool = False,
-    prepared: bool = False,
+    as_stored: bool = False,
 ) -> int:
     """Insert plain tuples (values in ``columns`` order, attribute names such as ``user_id``)
     through the database's bulk path: COPY on PostgreSQL, one prepared multi-row
@@ -162,7 +162,7 @@ def copy_rows(
       of its work). Only for rows that do not read the database, whose connection is busy
       with the COPY meanwhile.
 
-    With ``prepared`` the given values are already what each field's ``get_db_prep_save``
+    With ``as_stored`` the given values are already what each field's ``get_db_prep_save``
     answers on this database (on SQLite a datetime is its UTC text, a decimal its text with
     the field's places) and are written as they come: for a caller that prepares each
     distinct value once for the whole load (the ledger's moments recur across millions of
@@ -184,7 +184,7 @@ def copy_rows(
     # SQLite dates and decimals) are prepared row by row, which keeps the per-row cost low.
     postgres = connection.vendor == "postgresql"
     plain = _PLAIN_FIELDS if postgres else _PLAIN_FIELDS - {models.DateField, models.DateTimeField, models.DecimalField}
-    prepare = [] if prepared else [(index, field) for index, field in enumerate(given) if type(field) not in plain]
+    prepare = [] if as_stored else [(index, field) for index, field in enumerate(given) if type(field) not in plain]
 
     def prepared(chunk: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         # Dates, times and decimals prepare the same way every time and recur within a batch

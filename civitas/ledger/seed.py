@@ -134,6 +134,11 @@ def _past_shift(moments: _Moments, shift: tuple[Any, ...]) -> _Shift:
     )
 
 
+# A record before its place in the chain: (start instant, organization, project, shift,
+# started, ended, half hours, source, decided).
+_Draft = tuple[int, int, int | None, int | None, _Moment, _Moment, int, str, _Moment]
+
+
 class _Plan(NamedTuple):
     volunteer_id: int
     records: int
@@ -208,7 +213,7 @@ def seed_service_records(ctx: SeedContext) -> None:
         .values_list("pk", "project_id", "project__organization_id", "starts_at", "ends_at", "hours_credited")[:5000]
     ]
     head, _created = LedgerHead.objects.get_or_create(pk=1)
-    state = {"sequence": head.sequence, "hash": head.entry_hash}
+    state: dict[str, Any] = {"sequence": head.sequence, "hash": head.entry_hash}
     star_events: list[tuple[int, int, dt.datetime]] = []
     # Thresholds in half hours: every generated record is a whole number of half hours.
     half_thresholds = [Decimal(t) * 2 for t in settings.CIVITAS["STAR_THRESHOLDS"]]
@@ -228,15 +233,14 @@ def seed_service_records(ctx: SeedContext) -> None:
     choice, randint, randrange, random, sample = rng.choice, rng.randint, rng.randrange, rng.random, rng.sample
     wall, instant = moments.wall, moments.instant
 
-    def records_of(volunteer_id: int, count: int, hours_range: tuple[int, int], takes_shifts: bool) -> list[tuple]:
-        """The volunteer's records, oldest first: (start instant, organization, project,
-        shift, started, ended, half hours, source, decided)."""
+    def records_of(volunteer_id: int, count: int, hours_range: tuple[int, int], takes_shifts: bool) -> list[_Draft]:
+        """The volunteer's records, oldest first."""
         homes = sample(organization_ids, min(len(organization_ids), choice([1, 1, 2, 3])))
         days = sorted(sample(range(3, HISTORY_DAYS), min(count, HISTORY_DAYS - 3)), reverse=True)
         least, most = hours_range[0] * 2, hours_range[1] * 2
         with_shifts = len(past_shifts) if takes_shifts else 0
         used_days: set[int] = set()
-        rows = []
+        rows: list[_Draft] = []
         for offset in days:
             day = today - offset
             shift = None
@@ -259,12 +263,13 @@ def seed_service_records(ctx: SeedContext) -> None:
                 project_id = choice(choices) if choices else None
                 half_hours = randint(least, most)
                 start_hour = choice(START_HOURS) if half_hours <= 12 else 8
-                started = day * 1440 + start_hour * 60 + choice(START_MINUTES)
-                ended = started + half_hours * 30
+                start_minute = day * 1440 + start_hour * 60 + choice(START_MINUTES)
+                end_minute = start_minute + half_hours * 30
                 source = choice(SOURCES)
+                started = wall(start_minute)
                 rows.append((
-                    wall(started).instant, organization_id, project_id, None, wall(started), wall(ended), half_hours,
-                    source, wall(ended + randint(2, 60) * 60),
+                    started.instant, organization_id, project_id, None, started, wall(end_minute), half_hours, source,
+                    wall(end_minute + randint(2, 60) * 60),
                 ))
             used_days.add(day)
         rows.sort(key=itemgetter(0))
@@ -310,12 +315,12 @@ def seed_service_records(ctx: SeedContext) -> None:
     rows = chained(in_python)
     total = sum(p.records for p in in_python)
     if in_database:
-        copy_rows(ServiceRecord, COLUMNS, rows, ctx=ctx, total=total, label="planned records", prepared=True)
+        copy_rows(ServiceRecord, COLUMNS, rows, ctx=ctx, total=total, label="planned records", as_stored=True)
     else:
         # Eleven indexes kept up row by row cost more than building the rows; built once
         # afterwards they cost a few seconds each at the medium scale.
         with indexes_deferred(ServiceRecord, ctx=ctx):
-            copy_rows(ServiceRecord, COLUMNS, rows, ctx=ctx, total=total, label="service records", prepared=True)
+            copy_rows(ServiceRecord, COLUMNS, rows, ctx=ctx, total=total, label="service records", as_stored=True)
     if in_database:
         from civitas.ledger.seed_postgres import generate_history
 

@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from civitas.core.bulk_sql import sqlite_functions_register
+        from civitas.core import sqlite_functions
 
-        connection_created.connect(sqlite_functions_register, dispatch_uid="civitas.core.sqlite_functions")
+        connection_created.connect(sqlite_functions.register, dispatch_uid="civitas.core.sqlite_functions")

@@ -17,7 +17,6 @@ SELECT by the target's unique key keeps index writes in order (6.4 s instead of 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -74,20 +73,6 @@ class _MonthStart(TruncMonth):
         if sql.startswith("django_datetime_trunc("):
             sql = "civitas_" + sql.removeprefix("django_")
         return sql, params
-
-
-@functools.lru_cache(maxsize=65_536)
-def _datetime_trunc(lookup_type: str, value: str | None, zone: str | None, connection_zone: str | None) -> str | None:
-    from django.db.backends.sqlite3._functions import _sqlite_datetime_trunc
-
-    return _sqlite_datetime_trunc(lookup_type, value, zone, connection_zone)
-
-
-def sqlite_functions_register(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """On each new SQLite connection (``connection_created``): the functions the
-    expressions here compile to."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function("civitas_datetime_trunc", 4, _datetime_trunc, deterministic=True)
 
 
 def _compiled(

@@ -5,11 +5,13 @@ orders them."""
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import random
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -115,6 +117,62 @@ def bulk_insert(
             model.objects.bulk_create(chunk, batch_size=batch)
         progress.advance(len(chunk))
     progress.finish()
+
+
+class RowsFromChild:
+    """Rows made in a forked child process while this one writes them.
+
+    For rows that cost as much CPU to make as to write (the ledger's, with their random
+    choices and hash chain): on two cores the writing and the making overlap. The child
+    runs ``make`` exactly as this process would have, so the rows are the same; it sends
+    them a batch at a time through a pipe, one batch ahead of the writer at most (memory
+    stays flat). Once the rows are all read, ``result`` holds what ``finish`` answered in
+    the child, for the state the making changed there (a random stream, a chain's head),
+    which this process takes back.
+
+    The child never touches the database: its connection is this process's, inherited
+    across the fork. Linux only (fork); iterate once.
+    """
+
+    def __init__(self, make: Callable[[], Iterable[tuple[Any, ...]]], finish: Callable[[], Any], batch: int = 10_000):
+        self.make, self.finish, self.batch = make, finish, batch
+        self.result: Any = None
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        context = multiprocessing.get_context("fork")
+        receiving, sending = context.Pipe(duplex=False)
+        child = context.Process(target=self._run, args=(sending,), daemon=True)
+        # The child flushes the standard streams as it ends: they must hold nothing of ours.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        child.start()
+        sending.close()
+        try:
+            while True:
+                kind, payload = receiving.recv()
+                if kind == "rows":
+                    yield from payload
+                elif kind == "done":
+                    self.result = payload
+                    return
+                else:
+                    raise RuntimeError(f"Making rows in a child process failed:\n{payload}")
+        finally:
+            receiving.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
+
+    def _run(self, sending: Any) -> None:
+        gc.disable()  # as in copy_rows: the rows hold no cycles, and the child ends with them
+        try:
+            for chunk in chunked(self.make(), self.batch):
+                sending.send(("rows", chunk))
+            sending.send(("done", self.finish()))
+        except BaseException:
+            sending.send(("failed", traceback.format_exc()))
+        finally:
+            sending.close()
 
 
 # Field types whose prepared value is the Python value itself on PostgreSQL.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from civitas.core.seeding import SeedContext, copy_rows, indexes_deferred
+from civitas.core.seeding import RowsFromChild, SeedContext, copy_rows, indexes_deferred
 from civitas.ledger.models import (
     LedgerHead,
     RecordSource,
@@ -58,6 +58,7 @@ COLUMNS = [
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
 HOUR = 3_600_000_000  # microseconds
+BACKGROUND_FROM = 100_000  # records: from this many they are made in a child process
 
 
 class _Moment(NamedTuple):
@@ -312,8 +313,13 @@ def seed_service_records(ctx: SeedContext) -> None:
             state["sequence"], state["hash"] = sequence, previous
 
     in_python = planned if in_database else planned + everyone
-    rows = chained(in_python)
     total = sum(p.records for p in in_python)
+    rows: Iterable[tuple] = chained(in_python)
+    if total >= BACKGROUND_FROM:
+        # About as much CPU goes into making a row as into writing it: a child process
+        # makes them (the same rows: it draws from the same random stream) while this one
+        # writes, and hands back the stream, the chain's head and the star levels.
+        rows = RowsFromChild(lambda: chained(in_python), lambda: (state, star_events, rng.getstate()))
     if in_database:
         copy_rows(ServiceRecord, COLUMNS, rows, ctx=ctx, total=total, label="planned records", as_stored=True)
     else:
@@ -321,6 +327,11 @@ def seed_service_records(ctx: SeedContext) -> None:
         # afterwards they cost a few seconds each at the medium scale.
         with indexes_deferred(ServiceRecord, ctx=ctx):
             copy_rows(ServiceRecord, COLUMNS, rows, ctx=ctx, total=total, label="service records", as_stored=True)
+    if isinstance(rows, RowsFromChild):
+        made_state, made_events, random_state = rows.result
+        state.update(made_state)
+        star_events.extend(made_events)
+        rng.setstate(random_state)
     if in_database:
         from civitas.ledger.seed_postgres import generate_history
 

@@ -267,12 +267,21 @@ def copy_rows(
     connection.ensure_connection()
     types = _column_types(connection, model._meta.db_table, [*given, *missing]) if postgres and binary else None
     copy_sql = f"COPY {table} ({column_sql}) FROM STDIN" + (" (FORMAT BINARY)" if types else "")
-    insert = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * (len(given) + len(missing)))})"  # noqa: S608 (quoted model names)
+    values_sql = ["%s"] * (len(given) + len(missing))
+    if not postgres and constants:
+        # The defaults go into the statement as literals, quoted by SQLite itself: bound
+        # again for every row they cost about a sixth of the insert (2 µs a ledger row).
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(['quote(%s)'] * len(constants))}", constants)
+            literals = cursor.fetchone()
+        values_sql[len(given):] = [literal.replace("%", "%%") for literal in literals]
+        constants = ()
+    insert = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(values_sql)})"  # noqa: S608 (quoted names, literals quoted by SQLite)
 
     def write(chunk: Iterable[tuple[Any, ...]]) -> int:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             if not postgres:
-                values = list(prepared(chunk))
+                values = list(prepared(chunk) if prepare or constants else chunk)
                 cursor.executemany(insert, values)
                 return len(values)
             count = 0

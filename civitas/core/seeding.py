@@ -107,18 +107,6 @@ def chunked(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def bulk_insert(
-    ctx: SeedContext, model: type[models.Model], rows: Iterable[models.Model], total: int, label: str, batch: int = 5000
-) -> None:
-    """Insert many rows in batches, one transaction per batch, with a progress bar."""
-    progress = Progress(ctx, label, total)
-    for chunk in chunked(rows, batch):
-        with transaction.atomic():
-            model.objects.bulk_create(chunk, batch_size=batch)
-        progress.advance(len(chunk))
-    progress.finish()
-
-
 class RowsFromChild:
     """Rows made in a forked child process while this one writes them.
 

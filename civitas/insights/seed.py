@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils import timezone
 
-from civitas.core.seeding import SeedContext, bulk_insert
+from civitas.core.seeding import SeedContext, copy_rows
 from civitas.insights import rollups
 from civitas.insights.assessment import assessment_compute
 from civitas.insights.models import (
@@ -95,9 +95,10 @@ def seed_insights(ctx: SeedContext) -> None:
                 budgeted = (base * share).quantize(Decimal("0.01"))
                 received = (budgeted * Decimal(rng.randint(50, 100)) / 100).quantize(Decimal("0.01"))
                 spent = (received * Decimal(rng.randint(30, 100)) / 100).quantize(Decimal("0.01"))
-                yield ProjectFunding(project_id=pk, source=source, budgeted=budgeted, received=received, spent=spent, updated_at=now)
+                yield (pk, source, budgeted, received, spent, now)
 
-    bulk_insert(ctx, ProjectFunding, funding(), total=len(projects) * 3, label="project funding")
+    copy_rows(ProjectFunding, ["project_id", "source", "budgeted", "received", "spent", "updated_at"], funding(),
+              ctx=ctx, total=len(projects) * 3, label="project funding")
     counts = rollups.rebuild_all()
     ctx.say(f"  rollups: {counts}")
     scores = assessment_compute(year=year)

@@ -119,7 +119,8 @@ class RowsFromChild:
     which this process takes back.
 
     The child never touches the database: its connection is this process's, inherited
-    across the fork. Linux only (fork); iterate once.
+    across the fork. Off Linux (where forking a process that has loaded system frameworks
+    is not safe) the rows are made here instead, the same. Iterate once.
     """
 
     def __init__(self, make: Callable[[], Iterable[tuple[Any, ...]]], finish: Callable[[], Any], batch: int = 10_000):
@@ -127,6 +128,10 @@ class RowsFromChild:
         self.result: Any = None
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        if sys.platform != "linux":
+            yield from self.make()
+            self.result = self.finish()
+            return
         context = multiprocessing.get_context("fork")
         receiving, sending = context.Pipe(duplex=False)
         child = context.Process(target=self._run, args=(sending,), daemon=True)

@@ -5,11 +5,13 @@ orders them."""
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import random
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -105,6 +107,67 @@ def chunked(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+class RowsFromChild:
+    """Rows made in a forked child process while this one writes them.
+
+    For rows that cost as much CPU to make as to write (the ledger's, with their random
+    choices and hash chain): on two cores the writing and the making overlap. The child
+    runs ``make`` exactly as this process would have, so the rows are the same; it sends
+    them a batch at a time through a pipe, one batch ahead of the writer at most (memory
+    stays flat). Once the rows are all read, ``result`` holds what ``finish`` answered in
+    the child, for the state the making changed there (a random stream, a chain's head),
+    which this process takes back.
+
+    The child never touches the database: its connection is this process's, inherited
+    across the fork. Off Linux (where forking a process that has loaded system frameworks
+    is not safe) the rows are made here instead, the same. Iterate once.
+    """
+
+    def __init__(self, make: Callable[[], Iterable[tuple[Any, ...]]], finish: Callable[[], Any], batch: int = 10_000):
+        self.make, self.finish, self.batch = make, finish, batch
+        self.result: Any = None
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        if sys.platform != "linux":
+            yield from self.make()
+            self.result = self.finish()
+            return
+        context = multiprocessing.get_context("fork")
+        receiving, sending = context.Pipe(duplex=False)
+        child = context.Process(target=self._run, args=(sending,), daemon=True)
+        # The child flushes the standard streams as it ends: they must hold nothing of ours.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        child.start()
+        sending.close()
+        try:
+            while True:
+                kind, payload = receiving.recv()
+                if kind == "rows":
+                    yield from payload
+                elif kind == "done":
+                    self.result = payload
+                    return
+                else:
+                    raise RuntimeError(f"Making rows in a child process failed:\n{payload}")
+        finally:
+            receiving.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
+
+    def _run(self, sending: Any) -> None:
+        gc.disable()  # as in copy_rows: the rows hold no cycles, and the child ends with them
+        try:
+            for chunk in chunked(self.make(), self.batch):
+                sending.send(("rows", chunk))
+            sending.send(("done", self.finish()))
+        except BaseException:
+            sending.send(("failed", traceback.format_exc()))
+        finally:
+            sending.close()
+
+
 # Field types whose prepared value is the Python value itself on PostgreSQL.
 _PLAIN_FIELDS = {
     models.AutoField, models.BigAutoField, models.IntegerField, models.BigIntegerField, models.SmallIntegerField,
@@ -129,6 +192,7 @@ def copy_rows(
     batch: int = 50_000,
     binary: bool = False,
     streaming: bool = False,
+    as_stored: bool = False,
 ) -> int:
     """Insert plain tuples (values in ``columns`` order, attribute names such as ``user_id``)
     through the database's bulk path: COPY on PostgreSQL, one prepared multi-row
@@ -148,6 +212,12 @@ def copy_rows(
       them as they come instead of waiting for the whole batch (on two cores that hides most
       of its work). Only for rows that do not read the database, whose connection is busy
       with the COPY meanwhile.
+
+    With ``as_stored`` the given values are already what each field's ``get_db_prep_save``
+    answers on this database (on SQLite a datetime is its UTC text, a decimal its text with
+    the field's places) and are written as they come: for a caller that prepares each
+    distinct value once for the whole load (the ledger's moments recur across millions of
+    rows), where the per-batch memo here would prepare it again in every batch.
     """
     connection = connections[router.db_for_write(model)]
     progress = Progress(ctx, label or model._meta.verbose_name_plural, total) if ctx is not None else None
@@ -165,7 +235,7 @@ def copy_rows(
     # SQLite dates and decimals) are prepared row by row, which keeps the per-row cost low.
     postgres = connection.vendor == "postgresql"
     plain = _PLAIN_FIELDS if postgres else _PLAIN_FIELDS - {models.DateField, models.DateTimeField, models.DecimalField}
-    prepare = [(index, field) for index, field in enumerate(given) if type(field) not in plain]
+    prepare = [] if as_stored else [(index, field) for index, field in enumerate(given) if type(field) not in plain]
 
     def prepared(chunk: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         # Dates, times and decimals prepare the same way every time and recur within a batch
@@ -190,12 +260,21 @@ def copy_rows(
     connection.ensure_connection()
     types = _column_types(connection, model._meta.db_table, [*given, *missing]) if postgres and binary else None
     copy_sql = f"COPY {table} ({column_sql}) FROM STDIN" + (" (FORMAT BINARY)" if types else "")
-    insert = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * (len(given) + len(missing)))})"  # noqa: S608 (quoted model names)
+    values_sql = ["%s"] * (len(given) + len(missing))
+    if not postgres and constants:
+        # The defaults go into the statement as literals, quoted by SQLite itself: bound
+        # again for every row they cost about a sixth of the insert (2 µs a ledger row).
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(['quote(%s)'] * len(constants))}", constants)
+            literals = cursor.fetchone()
+        values_sql[len(given):] = [literal.replace("%", "%%") for literal in literals]
+        constants = ()
+    insert = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(values_sql)})"  # noqa: S608 (quoted names, literals quoted by SQLite)
 
     def write(chunk: Iterable[tuple[Any, ...]]) -> int:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             if not postgres:
-                values = list(prepared(chunk))
+                values = list(prepared(chunk) if prepare or constants else chunk)
                 cursor.executemany(insert, values)
                 return len(values)
             count = 0
@@ -312,10 +391,15 @@ def indexes_deferred(*tables: type[models.Model], ctx: SeedContext | None = None
         _run_all(connection, builds, workers, progress)
         checks = [f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}" for table, name, definition in foreign_keys]
         _run_all(connection, checks, workers, progress)
-        if postgres:
-            with connection.cursor() as cursor:
-                # Fresh statistics, so the next steps' queries on these tables plan well.
+        with connection.cursor() as cursor:
+            # Fresh statistics, so the next steps' queries on these tables plan well (SQLite
+            # without them takes the ledger's status index for selective and sorts 4 million
+            # entries to find the latest few: 35 s of the medium city's online step).
+            if postgres:
                 cursor.execute(f"ANALYZE {', '.join(quote(name) for name in names)}")
+            else:
+                for name in names:
+                    cursor.execute(f"ANALYZE {quote(name)}")
 
 
 def _run_all(connection: Any, statements: list[str], workers: int, progress: Progress | None) -> None:

@@ -8,21 +8,28 @@ end, so they agree with it by construction.
 
 On PostgreSQL the everyday history of the many (all but the planned few) is generated
 inside the database (``seed_postgres``): at the large scale that is 30 million entries,
-more than Python can build in the time the generator has.
+more than Python can build in the time the generator has. On SQLite every entry is built
+here (4 million at the medium scale), so a row costs little: each distinct moment and
+hours value is prepared once per seed, the chain's HMAC starts from copies of the key's
+pads, the rows are made in a child process while this one writes them, and the ledger's
+indexes are built once they are in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import NamedTuple
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from civitas.core.seeding import SeedContext, copy_rows
+from civitas.core.seeding import RowsFromChild, SeedContext, copy_rows, indexes_deferred
 from civitas.ledger.models import (
     LedgerHead,
     RecordSource,
@@ -32,7 +39,7 @@ from civitas.ledger.models import (
 )
 from civitas.ledger.services import (
     TWO_PLACES,
-    entry_hash,
+    chain_pads,
     record_create,
     record_reject,
     rollups_rebuild,
@@ -45,30 +52,96 @@ SOURCES = [
     for source in [RecordSource.ATTENDANCE] * 14 + [RecordSource.MANUAL] * 3 + [RecordSource.ONLINE] * 2 + [RecordSource.IMPORT]
 ]
 HISTORY_DAYS = 3 * 365
+START_HOURS = (8, 9, 9, 10, 13, 14)
+START_MINUTES = (0, 30)
+# The columns the generator writes; the others get their defaults (``corrects`` none).
+COLUMNS = [
+    "volunteer_id", "organization_id", "region_id", "project_id", "shift_id", "started_at", "ended_at", "hours",
+    "source", "created_at", "decided_at", "status", "sequence", "previous_hash", "entry_hash",
+]
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+HOUR = 3_600_000_000  # microseconds
+BACKGROUND_FROM = 100_000  # records: from this many they are made in a child process
 
 
-class _Entry(NamedTuple):
-    """One service record as the generator writes it (the field names entry_hash reads)."""
+class _Moment(NamedTuple):
+    """A moment of the generated history in the forms a row needs, made once per moment:
+    microseconds since the epoch (to order entries), the value as the column stores it
+    (``get_db_prep_save``: UTC text on SQLite) and the UTC ISO text ``entry_hash`` reads."""
 
-    volunteer_id: int
+    instant: int
+    stored: Any
+    iso: str
+
+
+class _Moments:
+    """Moments by local wall-clock minute or by instant, each prepared once per seed.
+
+    A row used to cost two ``isoformat()`` calls for its hash and four datetime
+    preparations for the database (about a third of its CPU); a history of three years
+    has some hundred thousand distinct moments for millions of rows."""
+
+    def __init__(self, connection: Any) -> None:
+        self.field = ServiceRecord._meta.get_field("started_at")
+        self.connection = connection
+        self.zone = timezone.get_current_timezone()
+        self.walls: dict[int, _Moment] = {}
+        self.instants: dict[int, _Moment] = {}
+
+    def _made(self, moment: dt.datetime) -> _Moment:
+        return _Moment(
+            (moment - EPOCH) // MICROSECOND,
+            self.field.get_db_prep_save(moment, self.connection),
+            moment.astimezone(dt.UTC).isoformat(),
+        )
+
+    def wall(self, minute: int) -> _Moment:
+        """The local moment ``minute`` minutes after midnight of day 1 (date ordinals):
+        what ``make_aware`` of that wall-clock time answers, and what adding hours to an
+        aware local datetime answers (Python adds them to the wall clock)."""
+        found = self.walls.get(minute)
+        if found is None:
+            day, minute_of_day = divmod(minute, 24 * 60)
+            naive = dt.datetime.combine(dt.date.fromordinal(day), dt.time(*divmod(minute_of_day, 60)))
+            found = self.walls[minute] = self._made(timezone.make_aware(naive, self.zone))
+        return found
+
+    def instant(self, instant: int) -> _Moment:
+        found = self.instants.get(instant)
+        if found is None:
+            found = self.instants[instant] = self._made(EPOCH + instant * MICROSECOND)
+        return found
+
+
+class _Shift(NamedTuple):
+    """A past shift whose hours a record may be credited, with what such a record reads."""
+
+    shift_id: int
+    project_id: int
     organization_id: int
-    region_id: int
-    project_id: int | None
-    shift_id: int | None
-    started_at: dt.datetime
-    ended_at: dt.datetime
-    hours: Decimal
-    source: str
-    created_at: dt.datetime
-    decided_at: dt.datetime
-    status: str = RecordStatus.APPROVED.value
-    corrects_id: None = None
-    sequence: int = 0
-    previous_hash: str = ""
-    entry_hash: str = ""
+    day: int  # local date's ordinal
+    fits: bool  # at most eight hours long
+    started: _Moment
+    ended: _Moment
+    half_hours: int
 
 
-COLUMNS = list(_Entry._fields)
+def _past_shift(moments: _Moments, shift: tuple[Any, ...]) -> _Shift:
+    shift_id, project_id, organization_id, started_at, ended_at, credited = shift
+    hours = min(Decimal(credited), Decimal((ended_at - started_at).total_seconds()) / 3600)
+    hours = (hours * 2).quantize(Decimal("1")) / 2 or Decimal("0.5")
+    return _Shift(
+        shift_id, project_id, organization_id, timezone.localtime(started_at).date().toordinal(),
+        ended_at - started_at <= dt.timedelta(hours=8),
+        moments.instant((started_at - EPOCH) // MICROSECOND), moments.instant((ended_at - EPOCH) // MICROSECOND),
+        int(hours * 2),
+    )
+
+
+# A record before its place in the chain: (start instant, organization, project, shift,
+# started, ended, half hours, source, decided).
+_Draft = tuple[int, int, int | None, int | None, _Moment, _Moment, int, str, _Moment]
 
 
 class _Plan(NamedTuple):
@@ -132,78 +205,137 @@ def seed_service_records(ctx: SeedContext) -> None:
     ):
         projects.setdefault(organization_id, []).append(pk)
     now = timezone.now()
+    moments = _Moments(connection)
     # Past shifts, when the projects step made them: some records are that shift's hours.
     # Read from the database rather than ctx.data, so the step does not depend on how
     # the projects step passes them on.
-    past_shifts = list(
-        Shift.objects.filter(ends_at__lt=now - dt.timedelta(days=2), project__organization_id__in=organization_ids)
+    past_shifts = [
+        _past_shift(moments, shift)
+        for shift in Shift.objects.filter(
+            ends_at__lt=now - dt.timedelta(days=2), project__organization_id__in=organization_ids
+        )
         .order_by("-ends_at", "pk")
         .values_list("pk", "project_id", "project__organization_id", "starts_at", "ends_at", "hours_credited")[:5000]
-    )
+    ]
     head, _created = LedgerHead.objects.get_or_create(pk=1)
-    state = {"sequence": head.sequence, "hash": head.entry_hash}
+    state: dict[str, Any] = {"sequence": head.sequence, "hash": head.entry_hash}
     star_events: list[tuple[int, int, dt.datetime]] = []
-    thresholds = [Decimal(t) for t in settings.CIVITAS["STAR_THRESHOLDS"]]
+    # Thresholds in half hours: every generated record is a whole number of half hours.
+    half_thresholds = [Decimal(t) * 2 for t in settings.CIVITAS["STAR_THRESHOLDS"]]
     planned, everyone = _plan(ctx, volunteer_ids)
     in_database = connection.vendor == "postgresql"
-    today = timezone.localdate()
+    today = timezone.localdate().toordinal()
+    hours_field = ServiceRecord._meta.get_field("hours")
+    # (stored value, the text entry_hash reads) by half hours.
+    hours_forms = {
+        half: (hours_field.get_db_prep_save(hours, connection), str(hours))
+        for half in range(1, 2 * 24 + 1)
+        for hours in [(Decimal(half) / 2).quantize(TWO_PLACES)]
+    }
+    attendance = RecordSource.ATTENDANCE.value
+    # The random stream is drawn in the same order as ever, so a seed gives the ledger it
+    # always gave; bound methods and precomputed forms keep the rest of a row cheap.
+    choice, randint, randrange, random, sample = rng.choice, rng.randint, rng.randrange, rng.random, rng.sample
+    wall, instant = moments.wall, moments.instant
 
-    def records_of(volunteer_id: int, count: int, hours_range: tuple[int, int], takes_shifts: bool) -> list[_Entry]:
-        homes = rng.sample(organization_ids, min(len(organization_ids), rng.choice([1, 1, 2, 3])))
-        days = sorted(rng.sample(range(3, HISTORY_DAYS), min(count, HISTORY_DAYS - 3)), reverse=True)
-        used_days: set[dt.date] = set()
-        rows = []
+    def records_of(volunteer_id: int, count: int, hours_range: tuple[int, int], takes_shifts: bool) -> list[_Draft]:
+        """The volunteer's records, oldest first."""
+        homes = sample(organization_ids, min(len(organization_ids), choice([1, 1, 2, 3])))
+        days = sorted(sample(range(3, HISTORY_DAYS), min(count, HISTORY_DAYS - 3)), reverse=True)
+        least, most = hours_range[0] * 2, hours_range[1] * 2
+        with_shifts = len(past_shifts) if takes_shifts else 0
+        used_days: set[int] = set()
+        rows: list[_Draft] = []
         for offset in days:
-            day = today - dt.timedelta(days=offset)
+            day = today - offset
             shift = None
-            if takes_shifts and past_shifts and rng.random() < 0.3:
-                candidate = past_shifts[rng.randrange(len(past_shifts))]
-                candidate_day = timezone.localtime(candidate[3]).date()
-                if candidate_day not in used_days and candidate[4] - candidate[3] <= dt.timedelta(hours=8):
+            if with_shifts and random() < 0.3:
+                candidate = past_shifts[randrange(with_shifts)]
+                if candidate.day not in used_days and candidate.fits:
                     shift = candidate
             if shift is not None:
-                shift_id, project_id, organization_id, started_at, ended_at, credited = shift
-                hours = min(Decimal(credited), Decimal((ended_at - started_at).total_seconds()) / 3600)
-                hours = (hours * 2).quantize(Decimal("1")) / 2 or Decimal("0.5")
-                day = timezone.localtime(started_at).date()
-                source = RecordSource.ATTENDANCE.value
+                day = shift.day
+                ended = shift.ended
+                rows.append((
+                    shift.started.instant, shift.organization_id, shift.project_id, shift.shift_id, shift.started,
+                    ended, shift.half_hours, attendance, instant(ended.instant + randint(2, 60) * HOUR),
+                ))
             else:
                 if day in used_days:
                     continue
-                organization_id = rng.choice(homes)
-                project_id = rng.choice(projects[organization_id]) if projects.get(organization_id) else None
-                shift_id = None
-                hours = Decimal(rng.randint(hours_range[0] * 2, hours_range[1] * 2)) / 2
-                start_hour = rng.choice([8, 9, 9, 10, 13, 14]) if hours <= 6 else 8
-                started_at = timezone.make_aware(dt.datetime.combine(day, dt.time(start_hour, rng.choice([0, 30]))))
-                ended_at = started_at + dt.timedelta(hours=float(hours))
-                source = rng.choice(SOURCES)
+                organization_id = choice(homes)
+                choices = projects.get(organization_id)
+                project_id = choice(choices) if choices else None
+                half_hours = randint(least, most)
+                start_hour = choice(START_HOURS) if half_hours <= 12 else 8
+                start_minute = day * 1440 + start_hour * 60 + choice(START_MINUTES)
+                end_minute = start_minute + half_hours * 30
+                source = choice(SOURCES)
+                started = wall(start_minute)
+                rows.append((
+                    started.instant, organization_id, project_id, None, started, wall(end_minute), half_hours, source,
+                    wall(end_minute + randint(2, 60) * 60),
+                ))
             used_days.add(day)
-            rows.append(_Entry(
-                volunteer_id, organization_id, regions[organization_id], project_id, shift_id, started_at, ended_at,
-                hours.quantize(TWO_PLACES), source, ended_at, ended_at + dt.timedelta(hours=rng.randint(2, 60)),
-            ))
-        rows.sort(key=lambda r: r.started_at)
-        cumulative, level = Decimal("0"), 0
+        rows.sort(key=itemgetter(0))
+        cumulative, level = 0, 0
         for row in rows:
-            cumulative += row.hours
-            while level < len(thresholds) and cumulative >= thresholds[level]:
+            cumulative += row[6]
+            while level < len(half_thresholds) and cumulative >= half_thresholds[level]:
                 level += 1
-                star_events.append((volunteer_id, level, row.decided_at))
+                star_events.append((volunteer_id, level, EPOCH + row[8].instant * MICROSECOND))
         return rows
 
-    def chained(plan: list[_Plan]):  # type: ignore[no-untyped-def]
+    inner_pad, outer_pad = (hashlib.sha256(pad).copy for pad in chain_pads())
+    approved = RecordStatus.APPROVED.value
+
+    def chained(plan: list[_Plan]) -> Iterator[tuple]:
+        """The rows, numbered and hash-chained as ``entry_hash`` chains them: HMAC-SHA256
+        over the same text, from copies of the key's pads (RFC 2104)."""
+        sequence, previous = state["sequence"], state["hash"]
         for item in plan:
-            for row in records_of(*item):
-                state["sequence"] += 1
-                row = row._replace(sequence=state["sequence"], previous_hash=state["hash"])
-                row = row._replace(entry_hash=entry_hash(row, row.previous_hash))
-                state["hash"] = row.entry_hash
-                yield row
+            volunteer_id = item.volunteer_id
+            for _instant, organization_id, project_id, shift_id, started, ended, half_hours, source, decided in (
+                records_of(*item)
+            ):
+                sequence += 1
+                hours, hours_text = hours_forms[half_hours]
+                facts = (
+                    f"{sequence}|{volunteer_id}|{organization_id}|{project_id or ''}|{shift_id or ''}|{started.iso}|"
+                    f"{ended.iso}|{hours_text}|{source}||{previous}"
+                )
+                inner = inner_pad()
+                inner.update(facts.encode())
+                outer = outer_pad()
+                outer.update(inner.digest())
+                digest = outer.hexdigest()
+                yield (
+                    volunteer_id, organization_id, regions[organization_id], project_id, shift_id, started.stored,
+                    ended.stored, hours, source, ended.stored, decided.stored, approved, sequence, previous, digest,
+                )
+                previous = digest
+            state["sequence"], state["hash"] = sequence, previous
 
     in_python = planned if in_database else planned + everyone
-    copy_rows(ServiceRecord, COLUMNS, chained(in_python), ctx=ctx, total=sum(p.records for p in in_python),
-              label="service records" if not in_database else "planned records")
+    total = sum(p.records for p in in_python)
+    rows: Iterable[tuple] = chained(in_python)
+    if total >= BACKGROUND_FROM:
+        # About as much CPU goes into making a row as into writing it: a child process
+        # makes them (the same rows: it draws from the same random stream) while this one
+        # writes, and hands back the stream, the chain's head and the star levels.
+        rows = RowsFromChild(lambda: chained(in_python), lambda: (state, star_events, rng.getstate()))
+    if in_database:
+        copy_rows(ServiceRecord, COLUMNS, rows, ctx=ctx, total=total, label="planned records", as_stored=True)
+    else:
+        # Ten secondary indexes kept up row by row cost more than making the rows; built
+        # once afterwards they cost a few seconds each at the medium scale.
+        with indexes_deferred(ServiceRecord, ctx=ctx):
+            copy_rows(ServiceRecord, COLUMNS, rows, ctx=ctx, total=total, label="service records", as_stored=True)
+    if isinstance(rows, RowsFromChild):
+        made_state, made_events, random_state = rows.result
+        state.update(made_state)
+        star_events.extend(made_events)
+        rng.setstate(random_state)
     if in_database:
         from civitas.ledger.seed_postgres import generate_history
 

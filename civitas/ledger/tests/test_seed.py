@@ -1,5 +1,7 @@
+import datetime as dt
 from decimal import Decimal
 
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Sum
@@ -49,3 +51,59 @@ def test_seed_credits_past_shifts_when_the_projects_step_made_them(db):
     seed_service_records(ctx)
     assert ServiceRecord.objects.filter(shift__isnull=False).exists()
     assert ledger_verify() == []
+
+
+class _Discard(Exception):
+    pass
+
+
+# Frozen: the totals rebuild dates now the star levels of the history generated in the
+# database (PostgreSQL), and both runs must see the same now.
+@time_machine.travel(dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_records_made_in_a_child_process_are_the_ones_made_in_this_one(db, monkeypatch):
+    import random
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from civitas.conftest import make_volunteer
+    from civitas.core.seeding import SCALES, SeedContext
+    from civitas.ledger import seed
+    from civitas.ledger.models import StarLevelEvent
+    from civitas.ledger.tests.factories import make_project, make_shift
+    from civitas.organizations.models import Organization, Region
+
+    # given: a city with past shifts, and a seed run either way, each rolled back
+    region = Region.objects.create(name="市", level="city", code="X", population=1)
+    # Enough volunteers that the everyday ones are not also the planned ones.
+    volunteers = [make_volunteer(f"志愿者{index}", f"137000000{index:02d}") for index in range(12)]
+    organization = Organization.objects.create(name="队", kind="team", region=region, status="approved",
+                                               created_by=volunteers[0])
+    project = make_project(organization, volunteers[0])
+    for days in range(5, 40):
+        make_shift(project, timezone.now() - dt.timedelta(days=days), hours=3)
+
+    def seeded(background_from: int) -> tuple:
+        monkeypatch.setattr(seed, "BACKGROUND_FROM", background_from)
+        ctx = SeedContext(scale=SCALES["demo"], rng=random.Random(3), quiet=True,
+                          data={"volunteer_user_ids": [v.pk for v in volunteers], "organizations": [organization.pk]})
+        try:
+            with transaction.atomic():
+                seed.seed_service_records(ctx)
+                ledger = list(ServiceRecord.objects.filter(sequence__isnull=False).order_by("sequence").values_list(
+                    "sequence", "volunteer_id", "shift_id", "started_at", "ended_at", "hours", "decided_at",
+                    "entry_hash",
+                ))
+                levels = list(StarLevelEvent.objects.order_by("pk").values_list("volunteer_id", "level", "reached_at"))
+                problems = ledger_verify()
+                raise _Discard
+        except _Discard:
+            return ledger, levels, problems, ctx.rng.getstate()
+
+    # when
+    made_here, made_in_child = seeded(10**9), seeded(0)
+
+    # then
+    assert made_in_child == made_here
+    ledger, levels, problems, _random_state = made_in_child
+    assert len(ledger) > 100 and any(shift for _s, _v, shift, *_rest in ledger) and levels and problems == []

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from civitas.accounts import services, twofactor
 from civitas.accounts.models import Skill, User
-from civitas.core.api import ErrorOut, token_auth
+from civitas.core.api import ErrorOut, error_body, token_auth
 from civitas.core.ratelimit import check_rate
 from civitas.organizations.models import Region
 
@@ -27,7 +27,7 @@ class TokenOut(Schema):
 
 
 def _error(code: str, message: str) -> dict:
-    return {"error": {"code": code, "message": message, "fields": {}}}
+    return error_body(code, message)
 
 
 @router.post("/auth/token", response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None)

@@ -36,6 +36,7 @@ from civitas.accounts.forms import (
     availability_to_choices,
 )
 from civitas.accounts.models import User
+from civitas.core.api import error_body
 from civitas.core.forms import apply_service_errors
 from civitas.core.pagination import paginate
 from civitas.core.ratelimit import rate_limit
@@ -209,9 +210,7 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
         "minutes": minutes
     }
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse(
-            {"error": {"code": "locked_out", "message": message, "fields": {}}}, status=429
-        )
+        response: HttpResponse = JsonResponse(error_body("locked_out", message), status=429)
     else:
         response = render(request, "accounts/locked_out.html", {"message": message}, status=429)
     response["Retry-After"] = str(minutes * 60)

@@ -99,11 +99,14 @@ def current_user(request: HttpRequest) -> Any:
     return request.user
 
 
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """The API's one error shape (DESIGN.md): a code, a translated message, the fields' messages."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
 def error_response(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
                    fields: dict[str, list[str]] | None = None) -> HttpResponse:
-    return api.create_response(
-        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
-    )
+    return api.create_response(request, error_body(code, message, fields), status=status)
 
 
 def _field_name(loc: list[Any]) -> str:

@@ -99,9 +99,9 @@ class NullCharactersMiddleware:
             return self.get_response(request)
         message = _("Text may not contain the null character.")
         if request.path.startswith("/api/"):
-            return JsonResponse(
-                {"error": {"code": "invalid", "message": message, "fields": {field: [message]}}}, status=422
-            )
+            from civitas.core.api import error_body
+
+            return JsonResponse(error_body("invalid", message, {field: [message]}), status=422)
         return HttpResponseBadRequest(f"{field}: {message}", content_type="text/plain; charset=utf-8")
 
     @staticmethod

@@ -71,6 +71,8 @@ class Project(models.Model):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["latitude", "longitude"]),
+            # newest first: a search reads each relevance tier in this order and stops at a page
+            models.Index(fields=["created_at", "id"], name="project_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -70,8 +70,16 @@ def parse_near(value: str) -> tuple[float, float] | None:
     return lat, lon
 
 
+# Written as the statuses a project is hidden in, which the constraint project_status_known
+# makes the same set: a word search's capped count then reads the word's index alone. Given
+# an indexable IN on four in five projects, PostgreSQL joins the status index's 160,000
+# rows to the word's (at 200,000 projects) or reads the table in order, 50-100 ms against
+# 10-30 for the word's index.
+HIDDEN_STATUSES = tuple(status for status in ProjectStatus if status not in permissions.PUBLIC_STATUSES)
+
+
 def visible_projects(user: Any) -> QuerySet[Project]:
-    visible = Q(status__in=permissions.PUBLIC_STATUSES)
+    visible = ~Q(status__in=HIDDEN_STATUSES)
     watched = org_permissions.watched_region(user)
     if watched is not None:
         visible |= Q(region__path__startswith=watched.path) & ~Q(status=ProjectStatus.DRAFT)

@@ -5,7 +5,8 @@ from django.db import migrations, models
 # order on both engines. On PostgreSQL a tier the word is rare in is looked up instead:
 # words of three characters and more, pinyin and Latin in trigram indexes on the titles
 # and the summary, words of two Chinese characters (no trigram) in indexes of the pairs of
-# adjacent characters of the same texts. Expressions as the selectors write them.
+# adjacent characters of the same texts. Expressions as the selectors write them. A project's
+# status is one of ProjectStatus, so visitors' searches can name the hidden ones instead.
 
 # Pairs repeated are kept (the index holds each once): without DISTINCT the function costs
 # about 7 µs for a title against 12, which a search pays on every row it reads in order.
@@ -47,4 +48,16 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["created_at", "id"], name="project_created_idx"),
         ),
         migrations.RunPython(create_indexes, drop_indexes),
+        migrations.AddConstraint(
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "draft", "submitted", "approved", "returned", "rejected", "recruiting", "in_progress",
+                        "completed", "evaluated",
+                    ]
+                ),
+                name="project_status_known",
+            ),
+        ),
     ]

@@ -11,11 +11,11 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from civitas.projects import api, selectors, services, views
-from civitas.projects.models import Project
+from civitas.projects import api, permissions, selectors, services, views
+from civitas.projects.models import Project, ProjectStatus
 from civitas.projects.tests.conftest import make_project, make_shift
 
 START = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 0))
@@ -162,3 +162,22 @@ def test_a_rare_tier_is_looked_up_and_a_common_one_read_newest_first(cast, libra
     assert "projects_project_title_pairs" in title_plan, title_plan
     assert "Index Scan Backward using project_created_idx" in summary_plan, summary_plan
     assert ranking[:20] == expected([*library, *Project.objects.filter(summary="图书角")], "图书")[:20]
+
+
+def test_visitors_find_the_public_statuses_and_no_other(cast):
+    # given a project in every status (the search names the hidden ones)
+    made = {}
+    for status in ProjectStatus:
+        project = make_project(cast, status="draft", title=f"图书{status}")
+        Project.objects.filter(pk=project.pk).update(status=status)
+        made[status] = project.pk
+    # when
+    found = {p.pk for p in search(AnonymousUser(), q="图书")}
+    # then
+    assert found == {made[status] for status in permissions.PUBLIC_STATUSES}
+
+
+def test_a_status_outside_the_choices_is_refused(cast):
+    project = make_project(cast, status="draft")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(status="archived")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import (
     Case,
@@ -292,6 +295,29 @@ def relevance_tiers(
         unranked.filter(~in_title, look_up_summary).order_by(*newest),
         matches.filter(~in_title, ~in_summary).order_by(*newest),
     ]
+
+
+def search_count(*, user: Any, search: ProjectSearch, projects: QuerySet[Project] | ProjectRanking) -> int:
+    """How many projects ``projects`` (``project_search``'s answer for ``search``) holds.
+
+    Counting every match reads every matching row: 164,000 of the large city's 200,000
+    projects hold 社区, 250-430 ms, where the page of 20 itself takes 10-20 ms. So for a
+    search that sees what the public sees (visitors, and volunteers who run no
+    organization and oversee no region) the count is kept in the cache for
+    ``SEARCH_COUNT_CACHE_SECONDS``: a count may lag a new or withdrawn project by that
+    long, the matches never do. Staff, who also see unpublished projects, get it afresh."""
+    if org_permissions.watched_region(user) is not None or org_permissions.staff_roles_by_organization(user):
+        return projects.count()
+    words = " ".join(w.lower() for w in (search.q or "").split())
+    region = search.region.pk if search.region is not None else None
+    filters = (words, search.category, region, search.status, search.date_from, search.date_to, search.skill,
+               search.near, search.radius_km, search.open_only, search.organization)
+    key = "projects:search-count:" + hashlib.sha256(repr(filters).encode()).hexdigest()
+    count = cache.get(key)
+    if count is None:
+        count = projects.count()
+        cache.set(key, count, settings.CIVITAS["SEARCH_COUNT_CACHE_SECONDS"])
+    return count
 
 
 def with_distances(projects: list[Project], near: tuple[float, float] | None) -> list[Project]:

@@ -311,7 +311,7 @@ def search_count(*, user: Any, search: ProjectSearch, projects: QuerySet[Project
     words = " ".join(w.lower() for w in (search.q or "").split())
     region = search.region.pk if search.region is not None else None
     filters = (words, search.category, region, search.status, search.date_from, search.date_to, search.skill,
-               search.near, search.radius_km, search.open_only, search.organization)
+               search.near, search.radius_km, search.open_only, search.organization, search.located)
     key = "projects:search-count:" + hashlib.sha256(repr(filters).encode()).hexdigest()
     count = cache.get(key)
     if count is None:

@@ -15,7 +15,7 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from civitas.notifications import content
@@ -24,21 +24,27 @@ from civitas.notifications.models import REMINDER_OFFSETS, Kind, Reminder, Remin
 from civitas.notifications.services import config, notify
 
 
-def reminders_schedule(*, signup: Any) -> list[Reminder]:
+def reminders_schedule(*, signup: Any) -> int:
+    """Make the sign-up's reminders still ahead; answers how many that is. Two statements,
+    whatever the number of kinds."""
     now = timezone.now()
     rows = [
         Reminder(signup=signup, kind=kind, due_at=signup.shift.starts_at - offset)
         for kind, offset in REMINDER_OFFSETS.items()
         if signup.shift.starts_at - offset > now
     ]
+    if not rows:
+        return 0
     # ignore_conflicts: a sign-up confirmed twice keeps one row per kind; one confirmed
-    # again after a cancellation gets its cancelled reminders back.
+    # again after a cancellation gets its cancelled reminders back, at the shift's time now.
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    for row in rows:
-        Reminder.objects.filter(signup=signup, kind=row.kind, status=ReminderStatus.CANCELLED).update(
-            status=ReminderStatus.SCHEDULED, due_at=row.due_at, claim_token="", claimed_until=None
-        )
-    return list(Reminder.objects.filter(signup=signup))
+    Reminder.objects.filter(
+        signup=signup, kind__in=[row.kind for row in rows], status=ReminderStatus.CANCELLED
+    ).update(
+        status=ReminderStatus.SCHEDULED, claim_token="", claimed_until=None,
+        due_at=Case(*(When(kind=row.kind, then=Value(row.due_at)) for row in rows)),
+    )
+    return len(rows)
 
 
 def reminders_cancel(*, signup_ids: list[int]) -> int:

@@ -842,7 +842,7 @@ def _fill_places(shift: Shift, now: dt.datetime) -> None:
 # answering them (docs/performance.md, "Sign-ups"). The same SQL runs on SQLite and
 # PostgreSQL (where it locks the shift's row only); the tests run it on both.
 SIGNUP_FACTS_SQL = """
-SELECT {shift_columns}, {project_columns}, v.id, v.birth_date,
+SELECT {shift_columns}, {project_columns}, {profile_columns},
     (SELECT u.status FROM projects_signup u
      WHERE u.shift_id = s.id AND u.volunteer_id = %s AND u.status IN ({active})) AS active_status,
     EXISTS (SELECT 1 FROM projects_signup c JOIN projects_shift o ON o.id = c.shift_id
@@ -855,24 +855,25 @@ JOIN projects_project p ON p.id = s.project_id
 LEFT JOIN accounts_volunteerprofile v ON v.user_id = %s
 WHERE s.id = %s{lock}
 """
-# The Project fields the sign-up's rules and the visibility check read.
-SIGNUP_PROJECT_FIELDS = {"id", "status", "organization", "region", "insurer", "insurance_starts_on", "insurance_ends_on"}
+# The Project fields the sign-up's rules and the visibility check read, the profile's.
+SIGNUP_PROJECT_FIELDS = ("id", "status", "organization", "region", "insurer", "insurance_starts_on", "insurance_ends_on")
+SIGNUP_PROFILE_FIELDS = ("id", "user", "birth_date")
 
 
 @functools.cache
-def _signup_project_fields() -> list[Any]:
-    """In the model's order, which ``Model.from_db`` expects of a partial row."""
-    return [f for f in Project._meta.concrete_fields if f.name in SIGNUP_PROJECT_FIELDS]
+def _signup_fields() -> tuple[list[Any], list[Any]]:
+    return rows.fields_of(Project, SIGNUP_PROJECT_FIELDS), rows.fields_of(VolunteerProfile, SIGNUP_PROFILE_FIELDS)
 
 
 @functools.cache
 def _signup_facts_sql(database: str) -> str:
-    connection_ = connections[database]
+    project_fields, profile_fields = _signup_fields()
     return SIGNUP_FACTS_SQL.format(
         shift_columns=rows.columns(Shift, "s", database),
-        project_columns=", ".join(f"p.{connection_.ops.quote_name(f.column)}" for f in _signup_project_fields()),
+        project_columns=rows.columns(Project, "p", database, project_fields),
+        profile_columns=rows.columns(VolunteerProfile, "v", database, profile_fields),
         active=", ".join(["%s"] * len(ACTIVE_SIGNUP_STATUSES)),
-        lock=" FOR UPDATE OF s" if connection_.features.has_select_for_update_of else "",
+        lock=" FOR UPDATE OF s" if connections[database].features.has_select_for_update_of else "",
     )
 
 
@@ -886,18 +887,16 @@ def _signup_facts(shift_id: int, volunteer: Any) -> tuple[Shift, Project, Volunt
         row = cursor.fetchone()
     if row is None:
         return None
-    shift_fields, project_fields = Shift._meta.concrete_fields, _signup_project_fields()
-    end = len(shift_fields) + len(project_fields)
-    shift = rows.instance(database, Shift, row[: len(shift_fields)])
-    project = Project.from_db(database, [f.attname for f in project_fields],
-                              rows.convert(database, Project, project_fields, row[len(shift_fields):end]))
+    project_fields, profile_fields = _signup_fields()
+    project_at = len(Shift._meta.concrete_fields)
+    profile_at = project_at + len(project_fields)
+    facts_at = profile_at + len(profile_fields)
+    shift = rows.instance(database, Shift, row[:project_at])
+    project = rows.instance(database, Project, row[project_at:profile_at], project_fields)
     shift.project = project
-    profile_id, birth_date, active_status, overlapping, has_skills, has_qualifications = row[end:]
-    profile = None
-    if profile_id is not None:
-        birth_field = VolunteerProfile._meta.get_field("birth_date")
-        (birth_date,) = rows.convert(database, VolunteerProfile, [birth_field], [birth_date])
-        profile = VolunteerProfile.from_db(database, ["id", "user_id", "birth_date"], [profile_id, volunteer.pk, birth_date])
+    profile_values = row[profile_at:facts_at]
+    profile = rows.instance(database, VolunteerProfile, profile_values, profile_fields) if profile_values[0] else None
+    active_status, overlapping, has_skills, has_qualifications = row[facts_at:]
     facts = VolunteerFactsForShift(volunteer, profile, shift.pk, active_status, bool(overlapping))
     return shift, project, facts, bool(has_skills), bool(has_qualifications)
 

@@ -837,10 +837,11 @@ def _fill_places(shift: Shift, now: dt.datetime) -> None:
 # Everything a sign-up decides on, in one query under the shift's lock: the shift, the
 # project's fields its rules read, the volunteer's profile, an active sign-up of theirs on
 # this shift, a confirmed place of theirs elsewhere that overlaps it, and whether the shift
-# requires any skill or qualification. Written out rather than built with the ORM, as the
-# check-in's is: compiling the joins and the subqueries cost more CPU than PostgreSQL spends
-# answering them (docs/performance.md, "Sign-ups"). The same SQL runs on SQLite and
-# PostgreSQL (where it locks the shift's row only); the tests run it on both.
+# requires any skill or qualification. Written out and read with a plain cursor, as the
+# check-in's is: built with the ORM, these reads (five, with the endpoint's own read of the
+# shift) were half of a sign-up request's CPU, most of it compiling (docs/performance.md,
+# "Sign-ups"). The same SQL runs on SQLite and PostgreSQL (where it locks the shift's row
+# only); the tests run it on both.
 SIGNUP_FACTS_SQL = """
 SELECT {shift_columns}, {project_columns}, {profile_columns},
     (SELECT u.status FROM projects_signup u

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import queue
 import random
 import sys
 import threading
@@ -400,6 +401,68 @@ def indexes_deferred(*tables: type[models.Model], ctx: SeedContext | None = None
             else:
                 for name in names:
                     cursor.execute(f"ANALYZE {quote(name)}")
+
+
+def side_by_side(*work: Callable[[], Any], alias: str = "default") -> list[Any]:
+    """Run independent pieces of work at once, each in a thread with a database connection
+    of its own (one core each on PostgreSQL); answers their results in order. Inside a
+    transaction (which the other connections could not see into), or on SQLite (one writer
+    at a time), one after the other here."""
+    connection = connections[alias]
+    if connection.in_atomic_block or connection.vendor != "postgresql" or len(work) < 2:
+        return [piece() for piece in work]
+
+    def in_thread(piece: Callable[[], Any]) -> Any:
+        try:
+            return piece()
+        finally:
+            connections[alias].close()
+
+    with ThreadPoolExecutor(len(work)) as pool:
+        futures = [pool.submit(in_thread, piece) for piece in work]
+        return [future.result() for future in futures]
+
+
+def in_step(items: Iterable[Any], consume: Callable[[Any], None], *, alias: str = "default", ahead: int = 1) -> None:
+    """Consume each item in a second thread, with a database connection of its own, while
+    this thread makes the next: two statements of one pipeline run on two cores at once.
+    Items are consumed in order, at most ``ahead`` waiting. An error on either side stops
+    both and is raised here (the consumer's first). Inside a transaction (which another
+    connection could not see into) both run here, one after the other."""
+    if connections[alias].in_atomic_block:
+        for item in items:
+            consume(item)
+        return
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=ahead)
+    done = object()
+
+    def work() -> None:
+        try:
+            while (item := handoff.get()) is not done:
+                consume(item)
+        finally:
+            connections[alias].close()
+
+    def hand(item: Any, future: Any) -> None:
+        while True:
+            if future.done():
+                future.result()  # raises the consumer's error
+                raise RuntimeError("the consumer stopped early")
+            try:
+                handoff.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(work)
+        try:
+            for item in items:
+                hand(item, future)
+        finally:
+            if not future.done():
+                hand(done, future)
+            future.result()
 
 
 def _run_all(connection: Any, statements: list[str], workers: int, progress: Progress | None) -> None:

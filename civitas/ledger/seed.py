@@ -29,7 +29,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from civitas.core.seeding import RowsFromChild, SeedContext, copy_rows, indexes_deferred
+from civitas.core.seeding import (
+    RowsFromChild,
+    SeedContext,
+    copy_rows,
+    indexes_deferred,
+    side_by_side,
+)
 from civitas.ledger.models import (
     LedgerHead,
     RecordSource,
@@ -345,8 +351,9 @@ def seed_service_records(ctx: SeedContext) -> None:
         )
     LedgerHead.objects.filter(pk=1).update(sequence=state["sequence"], entry_hash=state["hash"])
     copy_rows(StarLevelEvent, ["volunteer_id", "level", "reached_at"], star_events)
-    totals_rebuild()
-    rollups_rebuild()
+    # Two grouped passes over the whole ledger, one per volunteer and one per month and
+    # organization: independent, so on two cores at once.
+    side_by_side(totals_rebuild, rollups_rebuild)
     _demo_volunteer_open_items(ctx, volunteer_ids[0], organization_ids[0], projects)
 
 

@@ -29,8 +29,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from civitas.core.seeding import Progress, SeedContext, in_step, indexes_deferred
-from civitas.ledger.models import ServiceRecord
+from civitas.core.seeding import Progress, SeedContext, in_step
 from civitas.ledger.services import chain_pads
 
 HISTORY_DAYS = 3 * 365
@@ -168,7 +167,8 @@ def generate_history(
     start: tuple[int, str],
 ) -> tuple[int, str]:
     """Write ``count`` approved records for each (volunteer id, count) of ``entries``,
-    chained after ``start`` (sequence, hash). Answers the new head (sequence, hash)."""
+    chained after ``start`` (sequence, hash). Answers the new head (sequence, hash). The
+    caller defers the ledger's indexes (``indexes_deferred``)."""
     seed = ctx.rng.getrandbits(62)
     today = timezone.localdate()
     progress = Progress(ctx, "service records", sum(count for _volunteer, count in entries))
@@ -188,8 +188,7 @@ def generate_history(
             "time_zone": settings.TIME_ZONE,
         }
         chain = _Chain(progress, start, pads=chain_pads())
-        with indexes_deferred(ServiceRecord):
-            in_step(_staged(cursor, len(entries), params), chain.take)
+        in_step(_staged(cursor, len(entries), params), chain.take)
         progress.finish()
         cursor.execute("DROP TABLE seed_volunteer, seed_organization, seed_project, seed_shift; "
                        "DROP FUNCTION pg_temp.seed_rnd")

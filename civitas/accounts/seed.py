@@ -13,7 +13,7 @@ from civitas.accounts import services
 from civitas.accounts.models import ConsentRecord, ServiceCategory, Skill, User, VolunteerProfile
 from civitas.core import crypto
 from civitas.core.identity import resident_id_check_code
-from civitas.core.seeding import SeedContext, copy_rows
+from civitas.core.seeding import RowsFromChild, SeedContext, copy_rows, stored_rows
 from civitas.organizations.models import CommitteeRole, Region
 from civitas.organizations.services import committee_assign
 
@@ -26,6 +26,7 @@ GIVEN = [("伟", "Wei"), ("芳", "Fang"), ("娜", "Na"), ("敏", "Min"), ("静",
          ("刚", "Gang"), ("桂英", "Guiying"), ("婷", "Ting"), ("浩然", "Haoran"), ("欣怡", "Xinyi"), ("子涵", "Zihan")]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 PARTS = ["morning", "afternoon", "evening"]
+PROFILES_IN_CHILD_FROM = 20_000  # volunteers: from this many their profiles are made in a child process
 
 
 def _resident_id(index: int, birth: dt.date, female: bool) -> str:
@@ -114,13 +115,19 @@ def seed_people(ctx: SeedContext) -> None:
             )
 
     consent_version = settings.CIVITAS["PRIVACY_CONSENT_VERSION"]
-    copy_rows(
-        VolunteerProfile,
-        ["user_id", "volunteer_number", "real_name", "display_name", "id_type", "id_number", "id_number_digest",
-         "birth_date", "gender", "home_community_id", "interests", "availability", "languages",
-         "privacy_consent_version", "privacy_consent_at", "created_at"],
-        profiles(), ctx=ctx, total=count, label="volunteer profiles",
-    )
+    columns = ["user_id", "volunteer_number", "real_name", "display_name", "id_type", "id_number", "id_number_digest",
+               "birth_date", "gender", "home_community_id", "interests", "availability", "languages",
+               "privacy_consent_version", "privacy_consent_at", "created_at"]
+
+    def stored_profiles():  # type: ignore[no-untyped-def]
+        return stored_rows(VolunteerProfile, columns, profiles())
+
+    # Encrypting the ID numbers is most of a profile's cost: from this many, a child process
+    # makes the rows (the same: it draws from the same random stream) while this one writes.
+    rows = RowsFromChild(stored_profiles, rng.getstate) if count >= PROFILES_IN_CHILD_FROM else stored_profiles()
+    copy_rows(VolunteerProfile, columns, rows, ctx=ctx, total=count, label="volunteer profiles", as_stored=True)
+    if isinstance(rows, RowsFromChild):
+        rng.setstate(rows.result)
     through = VolunteerProfile.skills.through
     profile_ids = list(
         VolunteerProfile.objects.filter(user_id__gt=last_pk_before).order_by("pk").values_list("pk", flat=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import zoneinfo
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from django.utils import timezone
 # the large city's biggest grouping, 4.5 million (volunteer, organization) pairs of a few
 # dozen bytes (medium, 600,000 pairs, needs 74 MB). A larger grouping spills to disk.
 GROUPING_WORK_MEM = "256MB"
+_scratch_numbers = itertools.count(1)
 
 
 @contextmanager
@@ -148,13 +150,31 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
 def insert_select(
     model: type[models.Model], queryset: models.QuerySet[Any], *, fields: Sequence[str] | None = None
 ) -> int:
-    """``INSERT INTO model (fields) SELECT …``; answers how many rows were inserted."""
-    connection, names, _aliases, sql, params = _compiled(model, queryset, fields)
+    """``INSERT INTO model (fields) SELECT …``; answers how many rows were inserted.
+
+    On PostgreSQL the SELECT first fills a temporary table: a statement that writes to a
+    table runs no parallel workers, ``CREATE TABLE … AS`` may, so grouping a whole ledger
+    (30 million entries at the large scale) runs on every core and only its result, a few
+    hundred thousand rows, is inserted in a second statement."""
+    connection, names, aliases, sql, params = _compiled(model, queryset, fields)
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(_field(model, name).column) for name in names)
+    table = quote(model._meta.db_table)
+    targets = [_field(model, name) for name in names]
+    columns = ", ".join(quote(target.column) for target in targets)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}", params)
-        return cursor.rowcount
+        if connection.vendor != "postgresql":
+            cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+            return cursor.rowcount
+        scratch = f"bulk_sql_scratch_{next(_scratch_numbers)}"
+        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} AS {sql}", params)
+        try:
+            # Cast to the columns' types: a NULL selected as such was stored as text.
+            values = ", ".join(f"CAST({quote(alias)} AS {target.db_type(connection)})"
+                               for alias, target in zip(aliases, targets, strict=True))
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {values} FROM {scratch}")  # noqa: S608 (quoted names)
+            return cursor.rowcount
+        finally:
+            cursor.execute(f"DROP TABLE {scratch}")
 
 
 def update_from(

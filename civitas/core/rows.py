@@ -11,7 +11,7 @@ then the field's ``from_db_value``, e.g. decrypting a personal field), in the OR
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connections
@@ -46,14 +46,23 @@ def convert(alias: str, model: type[Model], fields: Sequence[Field], values: Seq
     return converted
 
 
-def instance(alias: str, model: type[Model], values: Sequence[Any]) -> Any:
+def instance(alias: str, model: type[Model], values: Sequence[Any], fields: Sequence[Field] | None = None) -> Any:
     """A model instance from the values of all its concrete fields, in ``_meta`` order,
-    as the ORM would load it (``SELECT`` of ``columns(model)``)."""
-    fields = model._meta.concrete_fields
+    as the ORM would load it (``SELECT`` of ``columns(model)``); or of ``fields`` only
+    (from ``fields_of``), the others deferred, as ``only()`` leaves them."""
+    fields = model._meta.concrete_fields if fields is None else fields
     return model.from_db(alias, [f.attname for f in fields], convert(alias, model, fields, values))
 
 
-def columns(model: type[Model], table_alias: str, alias: str = "default") -> str:
-    """``t."id", t."name", ...``: every concrete column of ``model``, in ``_meta`` order."""
+def fields_of(model: type[Model], names: Iterable[str] = (), *, leave_out: Iterable[str] = ()) -> list[Field]:
+    """Some of the concrete fields of ``model`` (those named, or all but those left out),
+    in ``_meta`` order: the order ``Model.from_db`` takes a part of a row in."""
+    names, leave_out = set(names), set(leave_out)
+    return [f for f in model._meta.concrete_fields
+            if (f.name in names if names else True) and f.name not in leave_out]
+
+
+def columns(model: type[Model], table_alias: str, alias: str = "default", fields: Sequence[Field] | None = None) -> str:
+    """``t."id", t."name", ...``: every concrete column of ``model`` (or of ``fields``), in ``_meta`` order."""
     quote = connections[alias].ops.quote_name
-    return ", ".join(f"{table_alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+    return ", ".join(f"{table_alias}.{quote(f.column)}" for f in (model._meta.concrete_fields if fields is None else fields))

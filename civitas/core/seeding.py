@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import queue
 import random
 import sys
 import threading
@@ -231,30 +232,11 @@ def copy_rows(
     constants = tuple(f.get_db_prep_save(f.get_default(), connection) for f in missing)
     table = connection.ops.quote_name(model._meta.db_table)
     column_sql = ", ".join(connection.ops.quote_name(f.column) for f in [*given, *missing])
-    # Only fields whose stored value differs from the Python value (encryption, JSON, and on
-    # SQLite dates and decimals) are prepared row by row, which keeps the per-row cost low.
     postgres = connection.vendor == "postgresql"
-    plain = _PLAIN_FIELDS if postgres else _PLAIN_FIELDS - {models.DateField, models.DateTimeField, models.DecimalField}
-    prepare = [] if as_stored else [(index, field) for index, field in enumerate(given) if type(field) not in plain]
+    prepare = (lambda chunk: chunk) if as_stored else _preparer(connection, given)
 
     def prepared(chunk: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-        # Dates, times and decimals prepare the same way every time and recur within a batch
-        # (a shift's start on each of its sign-ups): each is prepared once a batch.
-        memos: list[tuple[int, Any, dict[Any, Any] | None]] = [
-            (index, field, {} if type(field) in _REPEATABLE_FIELDS else None) for index, field in prepare
-        ]
-        for row in chunk:
-            if memos:
-                values = list(row)
-                for index, field, memo in memos:
-                    value = values[index]
-                    if memo is None:
-                        values[index] = field.get_db_prep_save(value, connection)
-                    elif value in memo:
-                        values[index] = memo[value]
-                    else:
-                        values[index] = memo[value] = field.get_db_prep_save(value, connection)
-                row = tuple(values)
+        for row in prepare(chunk):
             yield (*row, *constants) if constants else row
 
     connection.ensure_connection()
@@ -274,7 +256,7 @@ def copy_rows(
     def write(chunk: Iterable[tuple[Any, ...]]) -> int:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             if not postgres:
-                values = list(prepared(chunk) if prepare or constants else chunk)
+                values = list(prepared(chunk) if not as_stored or constants else chunk)
                 cursor.executemany(insert, values)
                 return len(values)
             count = 0
@@ -300,6 +282,50 @@ def copy_rows(
     if progress:
         progress.finish()
     return written
+
+
+def stored_rows(model: type[models.Model], columns: list[str], rows: Iterable[tuple[Any, ...]],
+                batch: int = 50_000) -> Iterator[tuple[Any, ...]]:
+    """The rows with each value as its field's ``get_db_prep_save`` answers it on the
+    model's database (ciphertext for an encrypted field, JSON text for a JSON field), for
+    ``copy_rows(..., as_stored=True)``: where the rows are made in another process
+    (``RowsFromChild``), the preparing goes there with the making."""
+    connection = connections[router.db_for_write(model)]
+    prepare = _preparer(connection, [model._meta.get_field(name) for name in columns])
+    for chunk in chunked(rows, batch):
+        yield from prepare(chunk)
+
+
+def _preparer(connection: Any, fields: list[Any]) -> Callable[[Iterable[tuple[Any, ...]]], Iterator[tuple[Any, ...]]]:
+    """Prepares a batch of rows for ``fields`` on ``connection``. Only fields whose stored
+    value differs from the Python value (encryption, JSON, and on SQLite dates and decimals)
+    are prepared row by row, which keeps the per-row cost low."""
+    plain = _PLAIN_FIELDS if connection.vendor == "postgresql" else _PLAIN_FIELDS - _REPEATABLE_FIELDS
+    prepare = [(index, model_field) for index, model_field in enumerate(fields) if type(model_field) not in plain]
+
+    def prepared(chunk: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        if not prepare:
+            yield from chunk
+            return
+        # Dates, times and decimals prepare the same way every time and recur within a batch
+        # (a shift's start on each of its sign-ups): each is prepared once a batch.
+        memos: list[tuple[int, Any, dict[Any, Any] | None]] = [
+            (index, model_field, {} if type(model_field) in _REPEATABLE_FIELDS else None)
+            for index, model_field in prepare
+        ]
+        for row in chunk:
+            values = list(row)
+            for index, model_field, memo in memos:
+                value = values[index]
+                if memo is None:
+                    values[index] = model_field.get_db_prep_save(value, connection)
+                elif value in memo:
+                    values[index] = memo[value]
+                else:
+                    values[index] = memo[value] = model_field.get_db_prep_save(value, connection)
+            yield tuple(values)
+
+    return prepared
 
 
 def _slices(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[Iterator[tuple[Any, ...]]]:
@@ -400,6 +426,68 @@ def indexes_deferred(*tables: type[models.Model], ctx: SeedContext | None = None
             else:
                 for name in names:
                     cursor.execute(f"ANALYZE {quote(name)}")
+
+
+def side_by_side(*work: Callable[[], Any], alias: str = "default") -> list[Any]:
+    """Run independent pieces of work at once, each in a thread with a database connection
+    of its own (one core each on PostgreSQL); answers their results in order. Inside a
+    transaction (which the other connections could not see into), or on SQLite (one writer
+    at a time), one after the other here."""
+    connection = connections[alias]
+    if connection.in_atomic_block or connection.vendor != "postgresql" or len(work) < 2:
+        return [piece() for piece in work]
+
+    def in_thread(piece: Callable[[], Any]) -> Any:
+        try:
+            return piece()
+        finally:
+            connections[alias].close()
+
+    with ThreadPoolExecutor(len(work)) as pool:
+        futures = [pool.submit(in_thread, piece) for piece in work]
+        return [future.result() for future in futures]
+
+
+def in_step(items: Iterable[Any], consume: Callable[[Any], None], *, alias: str = "default", ahead: int = 1) -> None:
+    """Consume each item in a second thread, with a database connection of its own, while
+    this thread makes the next: two statements of one pipeline run on two cores at once.
+    Items are consumed in order, at most ``ahead`` waiting. An error on either side stops
+    both and is raised here (the consumer's first). Inside a transaction (which another
+    connection could not see into) both run here, one after the other."""
+    if connections[alias].in_atomic_block:
+        for item in items:
+            consume(item)
+        return
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=ahead)
+    done = object()
+
+    def work() -> None:
+        try:
+            while (item := handoff.get()) is not done:
+                consume(item)
+        finally:
+            connections[alias].close()
+
+    def hand(item: Any, future: Any) -> None:
+        while True:
+            if future.done():
+                future.result()  # raises the consumer's error
+                raise RuntimeError("the consumer stopped early")
+            try:
+                handoff.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(work)
+        try:
+            for item in items:
+                hand(item, future)
+        finally:
+            if not future.done():
+                hand(done, future)
+            future.result()
 
 
 def _run_all(connection: Any, statements: list[str], workers: int, progress: Progress | None) -> None:

@@ -29,7 +29,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from civitas.core.seeding import RowsFromChild, SeedContext, copy_rows, indexes_deferred
+from civitas.core.seeding import (
+    RowsFromChild,
+    SeedContext,
+    copy_rows,
+    indexes_deferred,
+    side_by_side,
+)
 from civitas.ledger.models import (
     LedgerHead,
     RecordSource,
@@ -324,29 +330,28 @@ def seed_service_records(ctx: SeedContext) -> None:
         # makes them (the same rows: it draws from the same random stream) while this one
         # writes, and hands back the stream, the chain's head and the star levels.
         rows = RowsFromChild(lambda: chained(in_python), lambda: (state, star_events, rng.getstate()))
-    if in_database:
-        copy_rows(ServiceRecord, COLUMNS, rows, ctx=ctx, total=total, label="planned records", as_stored=True)
-    else:
-        # Ten secondary indexes kept up row by row cost more than making the rows; built
-        # once afterwards they cost a few seconds each at the medium scale.
-        with indexes_deferred(ServiceRecord, ctx=ctx):
-            copy_rows(ServiceRecord, COLUMNS, rows, ctx=ctx, total=total, label="service records", as_stored=True)
-    if isinstance(rows, RowsFromChild):
-        made_state, made_events, random_state = rows.result
-        state.update(made_state)
-        star_events.extend(made_events)
-        rng.setstate(random_state)
-    if in_database:
-        from civitas.ledger.seed_postgres import generate_history
+    # Ten secondary indexes kept up row by row cost more than making the rows; built once
+    # afterwards they cost a few seconds each at the medium scale.
+    with indexes_deferred(ServiceRecord, ctx=ctx):
+        copy_rows(ServiceRecord, COLUMNS, rows, ctx=ctx, total=total,
+                  label="planned records" if in_database else "service records", as_stored=True)
+        if isinstance(rows, RowsFromChild):
+            made_state, made_events, random_state = rows.result
+            state.update(made_state)
+            star_events.extend(made_events)
+            rng.setstate(random_state)
+        if in_database:
+            from civitas.ledger.seed_postgres import generate_history
 
-        state["sequence"], state["hash"] = generate_history(
-            ctx, [(p.volunteer_id, p.records) for p in everyone], organization_ids=organization_ids, regions=regions,
-            projects=projects, sources=SOURCES, start=(state["sequence"], state["hash"]),
-        )
+            state["sequence"], state["hash"] = generate_history(
+                ctx, [(p.volunteer_id, p.records) for p in everyone], organization_ids=organization_ids,
+                regions=regions, projects=projects, sources=SOURCES, start=(state["sequence"], state["hash"]),
+            )
     LedgerHead.objects.filter(pk=1).update(sequence=state["sequence"], entry_hash=state["hash"])
     copy_rows(StarLevelEvent, ["volunteer_id", "level", "reached_at"], star_events)
-    totals_rebuild()
-    rollups_rebuild()
+    # Two grouped passes over the whole ledger, one per volunteer and one per month and
+    # organization: independent, so on two cores at once.
+    side_by_side(totals_rebuild, rollups_rebuild)
     _demo_volunteer_open_items(ctx, volunteer_ids[0], organization_ids[0], projects)
 
 

@@ -22,15 +22,14 @@ takes the place of the span holding the shift's day.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from civitas.core.seeding import Progress, SeedContext, indexes_deferred
-from civitas.ledger.models import ServiceRecord
+from civitas.core.seeding import Progress, SeedContext, in_step
 from civitas.ledger.services import chain_pads
 
 HISTORY_DAYS = 3 * 365
@@ -40,10 +39,12 @@ BATCH_VOLUNTEERS = 50_000
 RECENT_SHIFTS = 200_000
 
 
-_FUNCTIONS = """
+_RANDOM = """
 CREATE FUNCTION pg_temp.seed_rnd(k bigint, m integer) RETURNS integer LANGUAGE sql IMMUTABLE AS
 $$ SELECT ((hashint8extended(k, {seed}) & 9223372036854775807) % greatest(m, 1))::integer $$;
+"""
 
+_CHAIN_FUNCTIONS = """
 -- state 'sequence:previous hash:entry hash'; facts are the entry's fields after the
 -- sequence and before the previous hash, joined by '|' as entry_hash joins them.
 CREATE FUNCTION pg_temp.seed_chain_step(state text, facts text, start_sequence bigint, start_hash text,
@@ -81,25 +82,19 @@ CREATE TEMP TABLE seed_shift (i integer PRIMARY KEY, shift_id integer NOT NULL, 
                               hours numeric(7, 2) NOT NULL, days_ago integer NOT NULL);
 """
 
-# One batch of volunteers (n in [first, last)). ``key(j, c)`` below is the hash input for
-# volunteer n, slot j, choice c.
-_GENERATE = """
-INSERT INTO ledger_servicerecord (
-    volunteer_id, organization_id, region_id, project_id, shift_id, started_at, ended_at, hours, source,
-    status, review_level, flags, note, created_at, decided_at, decision_reason, sequence, previous_hash, entry_hash)
-SELECT volunteer_id, organization_id, region_id, project_id, shift_id, started_at, ended_at, hours, source,
-       'approved', 'organization', '[]'::jsonb, '', ended_at, decided_at, '',
-       split_part(link, ':', 1)::bigint, split_part(link, ':', 2), split_part(link, ':', 3)
+# One batch of volunteers (n in [first, last)) into a staging table, in chain order
+# (``ord``), with the text its entries' hashes are made of: everything but the chain.
+# ``key(j, c)`` below is the hash input for volunteer n, slot j, choice c.
+_STAGE = """
+CREATE UNLOGGED TABLE {stage} AS
+SELECT row_number() OVER () AS ord, r.*,
+       r.volunteer_id || '|' || r.organization_id || '|' || coalesce(r.project_id::text, '') || '|'
+       || coalesce(r.shift_id::text, '') || '|'
+       -- isoformat() in UTC: the ISO DateStyle's text with a 'T' (whole seconds only)
+       || overlay((r.started_at AT TIME ZONE 'UTC')::text PLACING 'T' FROM 11) || '+00:00|'
+       || overlay((r.ended_at AT TIME ZONE 'UTC')::text PLACING 'T' FROM 11) || '+00:00|'
+       || r.hours::text || '|' || r.source || '|' AS facts
 FROM (
-    SELECT r.*, pg_temp.seed_chain(
-               r.volunteer_id || '|' || r.organization_id || '|' || coalesce(r.project_id::text, '') || '|'
-               || coalesce(r.shift_id::text, '') || '|'
-               -- isoformat() in UTC: the ISO DateStyle's text with a 'T' (whole seconds only)
-               || overlay((r.started_at AT TIME ZONE 'UTC')::text PLACING 'T' FROM 11) || '+00:00|'
-               || overlay((r.ended_at AT TIME ZONE 'UTC')::text PLACING 'T' FROM 11) || '+00:00|'
-               || r.hours::text || '|' || r.source || '|',
-               %(start_sequence)s, %(start_hash)s, %(ipad)s, %(opad)s) OVER (ROWS UNBOUNDED PRECEDING) AS link
-    FROM (
         SELECT v.volunteer_id,
                coalesce(s.organization_id, o.organization_id) AS organization_id,
                coalesce(s.region_id, o.region_id) AS region_id,
@@ -142,7 +137,21 @@ FROM (
                    AT TIME ZONE %(time_zone)s AS started_at
         ) day
         ORDER BY v.n, j
-    ) r
+) r
+"""
+
+# One staged batch into the ledger, chained after (start_sequence, start_hash).
+_CHAIN = """
+INSERT INTO ledger_servicerecord (
+    volunteer_id, organization_id, region_id, project_id, shift_id, started_at, ended_at, hours, source,
+    status, review_level, flags, note, created_at, decided_at, decision_reason, sequence, previous_hash, entry_hash)
+SELECT volunteer_id, organization_id, region_id, project_id, shift_id, started_at, ended_at, hours, source,
+       'approved', 'organization', '[]'::jsonb, '', ended_at, decided_at, '',
+       split_part(link, ':', 1)::bigint, split_part(link, ':', 2), split_part(link, ':', 3)
+FROM (
+    SELECT s.*, pg_temp.seed_chain(s.facts, %(start_sequence)s, %(start_hash)s, %(ipad)s, %(opad)s)
+                OVER (ORDER BY s.ord ROWS UNBOUNDED PRECEDING) AS link
+    FROM {stage} s
 ) chained
 """
 
@@ -158,14 +167,13 @@ def generate_history(
     start: tuple[int, str],
 ) -> tuple[int, str]:
     """Write ``count`` approved records for each (volunteer id, count) of ``entries``,
-    chained after ``start`` (sequence, hash). Answers the new head (sequence, hash)."""
+    chained after ``start`` (sequence, hash). Answers the new head (sequence, hash). The
+    caller defers the ledger's indexes (``indexes_deferred``)."""
     seed = ctx.rng.getrandbits(62)
-    ipad, opad = chain_pads()
     today = timezone.localdate()
-    sequence, head = start
     progress = Progress(ctx, "service records", sum(count for _volunteer, count in entries))
     with connection.cursor() as cursor:
-        cursor.execute(_FUNCTIONS.format(seed=seed) + _TABLES)
+        cursor.execute(_RANDOM.format(seed=seed) + _TABLES)
         _load(cursor, "seed_volunteer (n, volunteer_id, records)",
               ((n, volunteer, min(count, SPAN)) for n, (volunteer, count) in enumerate(entries)))
         _load(cursor, "seed_organization (i, organization_id, region_id, projects)",
@@ -175,36 +183,57 @@ def generate_history(
         shifts = _load_recent_shifts(cursor, organization_ids, today)
         cursor.execute("ANALYZE seed_volunteer; ANALYZE seed_organization; ANALYZE seed_project; ANALYZE seed_shift")
         params: dict[str, Any] = {
-            "ipad": ipad, "opad": opad, "sources": list(sources), "organizations": len(organization_ids),
+            "sources": list(sources), "organizations": len(organization_ids),
             "shifts": shifts, "first_day": FIRST_DAY, "span": SPAN, "today": today,
             "time_zone": settings.TIME_ZONE,
         }
-        with indexes_deferred(ServiceRecord):
-            sequence, head = _generate(cursor, progress, len(entries), params, (sequence, head))
+        chain = _Chain(progress, start, pads=chain_pads())
+        in_step(_staged(cursor, len(entries), params), chain.take)
         progress.finish()
         cursor.execute("DROP TABLE seed_volunteer, seed_organization, seed_project, seed_shift; "
-                       "DROP AGGREGATE pg_temp.seed_chain(text, bigint, text, bytea, bytea); "
-                       "DROP FUNCTION pg_temp.seed_chain_step, pg_temp.seed_rnd")
-    return sequence, head
+                       "DROP FUNCTION pg_temp.seed_rnd")
+    return chain.head
 
 
-def _generate(cursor: Any, progress: Progress, volunteers: int, params: dict[str, Any], start: tuple[int, str]) -> tuple[int, str]:
-    """Run the generating statement batch by batch; each batch continues the chain where
-    the one before it ended."""
-    sequence, head = start
-    for first in range(0, volunteers, BATCH_VOLUNTEERS):
-        last = min(first + BATCH_VOLUNTEERS, volunteers)
+def _staged(cursor: Any, volunteers: int, params: dict[str, Any]) -> Iterator[str]:
+    """Stage the rows batch by batch (on this connection, which holds the temporary tables
+    and the random function), answering each staging table's name once it is committed."""
+    size = max(100, min(BATCH_VOLUNTEERS, -(-volunteers // 8)))
+    for number, first in enumerate(range(0, volunteers, size)):
+        stage = f"seed_ledger_stage_{number}"
         with transaction.atomic():
             # jit: compiling the statement costs seconds per batch and saves less.
             cursor.execute("SET LOCAL work_mem = '256MB'; SET LOCAL jit = off; SET LOCAL DateStyle = 'ISO'")
-            cursor.execute(_GENERATE, {**params, "first": first, "last": last,
-                                       "start_sequence": sequence, "start_hash": head})
-            written = cursor.rowcount
-            cursor.execute("SELECT sequence, entry_hash FROM ledger_servicerecord WHERE sequence = "
-                           "(SELECT max(sequence) FROM ledger_servicerecord)")
-            sequence, head = cursor.fetchone()
-        progress.advance(written)
-    return sequence, head
+            cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+            cursor.execute(_STAGE.format(stage=stage), {**params, "first": first, "last": min(first + size, volunteers)})
+        yield stage
+
+
+class _Chain:
+    """The other end of the pipeline: takes staged batches in order into the ledger, each
+    chained after the one before, on a connection of its own (see ``in_step``)."""
+
+    def __init__(self, progress: Progress, start: tuple[int, str], *, pads: tuple[bytes, bytes]) -> None:
+        self.progress, self.head, self.pads = progress, start, pads
+        self.ready = False
+
+    def take(self, stage: str) -> None:
+        with connection.cursor() as cursor:
+            if not self.ready:
+                cursor.execute(_CHAIN_FUNCTIONS)
+                self.ready = True
+            with transaction.atomic():
+                cursor.execute("SET LOCAL work_mem = '256MB'; SET LOCAL jit = off")
+                sequence, head = self.head
+                ipad, opad = self.pads
+                cursor.execute(_CHAIN.format(stage=stage), {"start_sequence": sequence, "start_hash": head,
+                                                            "ipad": ipad, "opad": opad})
+                written = cursor.rowcount
+                cursor.execute("SELECT sequence, entry_hash FROM ledger_servicerecord WHERE sequence = %s",
+                               [sequence + written])
+                self.head = cursor.fetchone()
+                cursor.execute(f"DROP TABLE {stage}")
+        self.progress.advance(written)
 
 
 def _load(cursor: Any, target: str, rows: Any) -> None:

@@ -19,6 +19,7 @@ from django.db import transaction
 from civitas.notifications import content
 from civitas.notifications.models import Kind
 from civitas.notifications.reminders import reminders_cancel, reminders_schedule
+from civitas.notifications.selectors import signup_for_notice
 from civitas.notifications.services import account_forget, notify
 
 logger = logging.getLogger(__name__)
@@ -50,11 +51,24 @@ def first_attr(obj: Any, *names: str) -> Any:
 
 
 def on_signup(event: str, signup_id: int, **_: Any) -> None:
-    from civitas.projects.models import ShiftStatus, SignUp
+    """Queue the sign-up's notice (and reminders, or their cancellation): one task, one
+    INSERT on the task queue, in place of the eleven statements and the rendering that
+    were 45 % of a sign-up request's CPU (docs/performance.md, "Sign-ups"). The notice
+    arrives when a worker takes the task, seconds later."""
+    from civitas.notifications.tasks import signup_notify
 
-    signup = SignUp.objects.select_related("shift__project__organization", "volunteer").filter(pk=signup_id).first()
-    if signup is None:
+    signup_notify.enqueue(event=event, signup_id=signup_id)
+
+
+def signup_notice(event: str, signup_id: int) -> None:
+    """What a sign-up's event tells the volunteer (run by ``tasks.signup_notify``): the
+    notice, and the reminders of a confirmed place or their cancellation."""
+    from civitas.projects.models import ShiftStatus, SignUpStatus
+
+    read = signup_for_notice(signup_id)
+    if read is None:
         return
+    signup, choices = read
     status = SIGNUP_EVENTS[event]
     shift = signup.shift
     with transaction.atomic():
@@ -66,10 +80,12 @@ def on_signup(event: str, signup_id: int, **_: Any) -> None:
                 render = lambda: content.shift_cancelled(shift, shift.cancelled_reason)  # noqa: E731
             else:
                 render = lambda: content.signup_status(signup, status)  # noqa: E731
-            notify(recipient=signup.volunteer, kind=Kind.SIGNUP_CANCELLED, render=render)
+            notify(recipient=signup.volunteer, kind=Kind.SIGNUP_CANCELLED, render=render, choices=choices)
             return
-        notify(recipient=signup.volunteer, kind=Kind.SIGNUP, render=lambda: content.signup_status(signup, status))
-        if status in ("confirmed", "promoted"):
+        notify(recipient=signup.volunteer, kind=Kind.SIGNUP, render=lambda: content.signup_status(signup, status),
+               choices=choices)
+        # Read when the task runs: a place given up since the event was queued gets no reminders.
+        if status in ("confirmed", "promoted") and signup.status == SignUpStatus.CONFIRMED:
             reminders_schedule(signup=signup)
 
 

@@ -72,7 +72,7 @@ def build_scene(cast, scene):  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
     from civitas.notifications import services as notifications
-    from civitas.notifications.models import Channel, Delivery, DeliveryStatus, Kind
+    from civitas.notifications.models import Channel, Delivery, DeliveryStatus, Kind, Reminder
     from civitas.notifications.reminders import reminders_schedule
     from civitas.projects import services as projects
 
@@ -112,7 +112,8 @@ def build_scene(cast, scene):  # type: ignore[no-untyped-def]
     scene["notifications_unsubscribe"] = notifications.unsubscribe_token(user=cast.volunteer, kind=Kind.SIGNUP)
     scene["notifications_admin_message"] = message.pk
     scene["notifications_admin_delivery"] = scene["notifications_failed_delivery"]
-    scene["notifications_admin_reminder"] = reminders_schedule(signup=signup)[0].pk
+    reminders_schedule(signup=signup)
+    scene["notifications_admin_reminder"] = Reminder.objects.filter(signup=signup).earliest("due_at").pk
     scene["notifications_admin_notificationsettings"] = notifications.preferences_update(
         user=cast.volunteer, channels={}
     ).pk

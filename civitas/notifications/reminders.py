@@ -14,7 +14,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,22 +23,36 @@ from civitas.notifications.claims import claim
 from civitas.notifications.models import REMINDER_OFFSETS, Kind, Reminder, ReminderStatus
 from civitas.notifications.services import config, notify
 
+# A reminder per kind still ahead: a new one, or a cancelled one brought back at the
+# shift's time now (a sign-up confirmed again); one that is scheduled, claimed or sent
+# stays as it is, so a sign-up confirmed twice keeps one row per kind and one notice.
+# One statement, the same on PostgreSQL and SQLite; written out because the ORM's
+# bulk_create cannot put a condition on the update, and built with it, this was two
+# statements and most of a sign-up notice's CPU (docs/performance.md, "Sign-ups").
+REMINDERS_UPSERT_SQL = """
+INSERT INTO notifications_reminder (signup_id, kind, due_at, status, claim_token)
+VALUES {rows}
+ON CONFLICT (signup_id, kind) DO UPDATE
+SET status = excluded.status, due_at = excluded.due_at, claim_token = '', claimed_until = NULL
+WHERE notifications_reminder.status = %s
+"""
 
-def reminders_schedule(*, signup: Any) -> list[Reminder]:
+
+def reminders_schedule(*, signup: Any) -> int:
+    """Make the sign-up's reminders still ahead; answers how many kinds that is."""
     now = timezone.now()
-    rows = [
-        Reminder(signup=signup, kind=kind, due_at=signup.shift.starts_at - offset)
-        for kind, offset in REMINDER_OFFSETS.items()
-        if signup.shift.starts_at - offset > now
-    ]
-    # ignore_conflicts: a sign-up confirmed twice keeps one row per kind; one confirmed
-    # again after a cancellation gets its cancelled reminders back.
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    for row in rows:
-        Reminder.objects.filter(signup=signup, kind=row.kind, status=ReminderStatus.CANCELLED).update(
-            status=ReminderStatus.SCHEDULED, due_at=row.due_at, claim_token="", claimed_until=None
-        )
-    return list(Reminder.objects.filter(signup=signup))
+    due = [(kind, signup.shift.starts_at - offset) for kind, offset in REMINDER_OFFSETS.items()
+           if signup.shift.starts_at - offset > now]
+    if not due:
+        return 0
+    due_at = Reminder._meta.get_field("due_at")
+    params: list[Any] = []
+    for kind, moment in due:
+        params += [signup.pk, kind, due_at.get_db_prep_save(moment, connection), ReminderStatus.SCHEDULED, ""]
+    params.append(ReminderStatus.CANCELLED)
+    with connection.cursor() as cursor:
+        cursor.execute(REMINDERS_UPSERT_SQL.format(rows=", ".join(["(%s, %s, %s, %s, %s)"] * len(due))), params)
+    return len(due)
 
 
 def reminders_cancel(*, signup_ids: list[int]) -> int:

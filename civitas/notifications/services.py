@@ -73,15 +73,18 @@ def notify(
     render: Callable[[], tuple[str, str, str]],
     sender: Any = None,
     broadcast: Broadcast | None = None,
+    choices: NotificationSettings | None = None,
 ) -> Message | None:
     """Write one notice to ``recipient`` in their language, on the channels they chose.
 
     ``render`` returns (subject, body, link) and runs under the recipient's language.
+    ``choices``: the recipient's settings when the caller read them already.
     Answers None when the person takes this kind of notice on no channel at all.
     """
     if not recipient.is_active:
         return None
-    choices = settings_for(recipient)
+    if choices is None:
+        choices = settings_for(recipient)
     channels = choices.channels_for(kind)
     addresses: dict[str, str] = {}
     if Channel.EMAIL in channels and email_address(recipient, choices):

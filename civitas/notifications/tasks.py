@@ -11,13 +11,18 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task, task_backends
 
-from civitas.notifications import delivery, reminders, services
+from civitas.notifications import delivery, handlers, reminders, services
 from civitas.notifications.models import Broadcast
 
 
 @task(queue_name="notifications")
 def deliver(delivery_id: int) -> str:
     return delivery.deliver(delivery_id)
+
+
+@task(queue_name="notifications")
+def signup_notify(event: str, signup_id: int) -> None:
+    handlers.signup_notice(event, signup_id)
 
 
 @task(queue_name="notifications")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from civitas.core.seeding import SeedContext, copy_rows
+from civitas.core.seeding import SeedContext, copy_rows, indexes_deferred
 from civitas.organizations import services
 from civitas.organizations.models import (
     Membership,
@@ -176,8 +176,9 @@ def seed_memberships(ctx: SeedContext) -> None:
                 yield (user_id, organization_id, MembershipStatus.APPLIED if applied else MembershipStatus.APPROVED,
                        now, None if applied else now)
 
-    copy_rows(Membership, ["user_id", "organization_id", "status", "applied_at", "decided_at"], build(), ctx=ctx,
-              total=int(len(volunteer_ids) * 1.3), label="memberships")
+    with indexes_deferred(Membership, ctx=ctx):
+        copy_rows(Membership, ["user_id", "organization_id", "status", "applied_at", "decided_at"], build(), ctx=ctx,
+                  total=int(len(volunteer_ids) * 1.3), label="memberships")
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE organizations_organization SET member_count = (SELECT COUNT(*) FROM organizations_membership m "

@@ -21,8 +21,9 @@ from typing import Any
 import nh3
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -33,15 +34,18 @@ from civitas.accounts.models import (
     Qualification,
     ServiceCategory,
     Skill,
+    VolunteerProfile,
     VolunteerQualification,
     Weekday,
 )
+from civitas.core import rows
 from civitas.core.errors import Conflict
 from civitas.core.events import publish
 from civitas.core.identity import age_on
 from civitas.core.text import localized, search_bigrams
 from civitas.organizations import permissions as org_permissions
 from civitas.organizations.models import Organization
+from civitas.projects import permissions
 from civitas.projects.cache import project_page_changed
 from civitas.projects.models import (
     ACTIVE_SIGNUP_STATUSES,
@@ -668,6 +672,33 @@ class VolunteerFacts:
             return {}
         return dict(VolunteerQualification.objects.filter(user=self.user).values_list("qualification_id", "expires_at"))
 
+    def overlaps(self, shift: Shift) -> bool:
+        """Confirmed for another shift at the same time?"""
+        return any(
+            other_id != shift.pk and starts_at < shift.ends_at and ends_at > shift.starts_at
+            for other_id, starts_at, ends_at in self.confirmed_spans
+        )
+
+
+class VolunteerFactsForShift(VolunteerFacts):
+    """The same facts as far as one shift goes, read in the sign-up's own query
+    (SIGNUP_FACTS_SQL): the active sign-up on that shift, if any, and whether a confirmed
+    place elsewhere overlaps it, instead of every active sign-up. No query of its own."""
+
+    def __init__(self, user: Any, profile: Any, shift_id: int, active_status: str | None, overlapping: bool) -> None:
+        self.user = user
+        self.profile = profile
+        self.birth_date = profile.birth_date if profile else None
+        self.active_shift_ids = {shift_id: active_status} if active_status else {}
+        self.confirmed_spans = []
+        self.shift_id = shift_id
+        self.overlapping = overlapping
+
+    def overlaps(self, shift: Shift) -> bool:
+        if shift.pk != self.shift_id:
+            raise ValueError("these facts answer for one shift only")
+        return self.overlapping
+
 
 def signup_refusal(
     *, shift: Shift, project: Project, facts: VolunteerFacts, now: dt.datetime | None = None,
@@ -688,9 +719,8 @@ def signup_refusal(
         return Refusal(_("The sign-up deadline for this shift has passed."), "deadline_passed")
     if shift.pk in facts.active_shift_ids:
         return Refusal(_("You have already signed up for this shift."), "already_signed_up")
-    for other_id, starts_at, ends_at in facts.confirmed_spans:
-        if other_id != shift.pk and starts_at < shift.ends_at and ends_at > shift.starts_at:
-            return Refusal(_("You are confirmed for another shift at the same time."), "overlapping_shift")
+    if facts.overlaps(shift):
+        return Refusal(_("You are confirmed for another shift at the same time."), "overlapping_shift")
     if shift.min_age:
         if facts.birth_date is None:
             return Refusal(_("Add your birth date to your profile: this shift has a minimum age."), "age_unknown", True)
@@ -727,18 +757,16 @@ def signup_refusal(
 # --- sign-ups -----------------------------------------------------------------------------
 
 
-LOCKED_SHIFT_RELATED = ("project__organization", "project__region")
-
-
-def _lock_shift(shift_id: int, related: tuple[str, ...] = LOCKED_SHIFT_RELATED) -> Shift:
+def _lock_shift(shift_id: int) -> Shift:
     """Every change to a shift or its places (sign-ups, cancellations, the waitlist, edits)
     takes this lock first, so this is where the project's public page is retired (a
     refused change costs visitors one render of the page, nothing more). One query: the
     shift, locked, with its project, organization and region (only the shift's row is
-    locked), or with what ``related`` names."""
+    locked). A new sign-up takes the same lock, and retires the page, in its own read
+    (SIGNUP_FACTS_SQL)."""
     shift = (
         Shift.objects.select_for_update(of=("self",))
-        .select_related(*related)
+        .select_related("project__organization", "project__region")
         .filter(pk=shift_id)
         .first()
     )
@@ -746,23 +774,6 @@ def _lock_shift(shift_id: int, related: tuple[str, ...] = LOCKED_SHIFT_RELATED) 
         raise Conflict(_("This shift no longer exists."), code="shift_missing")
     project_page_changed(shift.project_id)
     return shift
-
-
-def _shift_requirements(shift: Shift) -> tuple[list[Skill], list[Qualification]]:
-    """The skills and qualifications a shift requires. Most require none, so one query
-    asks which kinds there are, and only those are loaded."""
-    skills, qualifications = Shift.skills.through, Shift.qualifications.through
-    quote = connection.ops.quote_name
-
-    def any_of(through: Any) -> str:
-        return (f"EXISTS (SELECT 1 FROM {quote(through._meta.db_table)} "  # noqa: S608 (model table names)
-                f"WHERE {quote(through._meta.get_field('shift').column)} = %s)")
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {any_of(skills)}, {any_of(qualifications)}", [shift.pk, shift.pk])
-        has_skills, has_qualifications = cursor.fetchone()
-    return (list(shift.skills.all()) if has_skills else [],
-            list(shift.qualifications.all()) if has_qualifications else [])
 
 
 def _append_to_waitlist(shift: Shift, signup: SignUp) -> None:
@@ -823,19 +834,109 @@ def _fill_places(shift: Shift, now: dt.datetime) -> None:
         publish(event, signup_id=first.pk)
 
 
-@transaction.atomic
+# Everything a sign-up decides on, in one query under the shift's lock: the shift, the
+# project's fields its rules read, the volunteer's profile, an active sign-up of theirs on
+# this shift, a confirmed place of theirs elsewhere that overlaps it, and whether the shift
+# requires any skill or qualification. Written out and read with a plain cursor, as the
+# check-in's is: built with the ORM, these reads (five, with the endpoint's own read of the
+# shift) were half of a sign-up request's CPU, most of it compiling (docs/performance.md,
+# "Sign-ups"). The same SQL runs on SQLite and PostgreSQL (where it locks the shift's row
+# only); the tests run it on both.
+SIGNUP_FACTS_SQL = """
+SELECT {shift_columns}, {project_columns}, {profile_columns},
+    (SELECT u.status FROM projects_signup u
+     WHERE u.shift_id = s.id AND u.volunteer_id = %s AND u.status IN ({active})) AS active_status,
+    EXISTS (SELECT 1 FROM projects_signup c JOIN projects_shift o ON o.id = c.shift_id
+            WHERE c.volunteer_id = %s AND c.status = %s AND c.shift_id <> s.id
+              AND o.starts_at < s.ends_at AND o.ends_at > s.starts_at) AS overlapping,
+    EXISTS (SELECT 1 FROM projects_shift_skills k WHERE k.shift_id = s.id) AS has_skills,
+    EXISTS (SELECT 1 FROM projects_shift_qualifications q WHERE q.shift_id = s.id) AS has_qualifications
+FROM projects_shift s
+JOIN projects_project p ON p.id = s.project_id
+LEFT JOIN accounts_volunteerprofile v ON v.user_id = %s
+WHERE s.id = %s{lock}
+"""
+# The Project fields the sign-up's rules and the visibility check read, the profile's.
+SIGNUP_PROJECT_FIELDS = ("id", "status", "organization", "region", "insurer", "insurance_starts_on", "insurance_ends_on")
+SIGNUP_PROFILE_FIELDS = ("id", "user", "birth_date")
+
+
+@functools.cache
+def _signup_fields() -> tuple[list[Any], list[Any]]:
+    return rows.fields_of(Project, SIGNUP_PROJECT_FIELDS), rows.fields_of(VolunteerProfile, SIGNUP_PROFILE_FIELDS)
+
+
+@functools.cache
+def _signup_facts_sql(database: str) -> str:
+    project_fields, profile_fields = _signup_fields()
+    return SIGNUP_FACTS_SQL.format(
+        shift_columns=rows.columns(Shift, "s", database),
+        project_columns=rows.columns(Project, "p", database, project_fields),
+        profile_columns=rows.columns(VolunteerProfile, "v", database, profile_fields),
+        active=", ".join(["%s"] * len(ACTIVE_SIGNUP_STATUSES)),
+        lock=" FOR UPDATE OF s" if connections[database].features.has_select_for_update_of else "",
+    )
+
+
+def _signup_facts(shift_id: int, volunteer: Any) -> tuple[Shift, Project, VolunteerFactsForShift, bool, bool] | None:
+    """The shift (locked), its project (the fields above), the volunteer's facts for it,
+    and whether it requires skills, qualifications; None for no such shift."""
+    database = connection.alias
+    params = [volunteer.pk, *ACTIVE_SIGNUP_STATUSES, volunteer.pk, SignUpStatus.CONFIRMED, volunteer.pk, shift_id]
+    with connection.cursor() as cursor:
+        cursor.execute(_signup_facts_sql(database), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    project_fields, profile_fields = _signup_fields()
+    project_at = len(Shift._meta.concrete_fields)
+    profile_at = project_at + len(project_fields)
+    facts_at = profile_at + len(profile_fields)
+    shift = rows.instance(database, Shift, row[:project_at])
+    project = rows.instance(database, Project, row[project_at:profile_at], project_fields)
+    shift.project = project
+    profile_values = row[profile_at:facts_at]
+    profile = rows.instance(database, VolunteerProfile, profile_values, profile_fields) if profile_values[0] else None
+    active_status, overlapping, has_skills, has_qualifications = row[facts_at:]
+    facts = VolunteerFactsForShift(volunteer, profile, shift.pk, active_status, bool(overlapping))
+    return shift, project, facts, bool(has_skills), bool(has_qualifications)
+
+
 def signup_create(*, shift: Shift, volunteer: Any, note: str = "") -> SignUp:
     """Confirmed at once, pending when the shift needs approval, waitlisted when full.
-    Under the shift's lock: one query for the shift and its project (the sign-up's rules
-    read nothing of the organization or region, and joining them doubled the CPU of this
-    read), two for the volunteer, one for the shift's requirements (docs/performance.md,
-    "Sign-ups")."""
-    shift = _lock_shift(shift.pk, related=("project",))
-    project = shift.project
+    ``shift`` only names the shift (the caller read it through a permission-checked getter);
+    its state is read again under the lock."""
+    return _signup_create(shift_id=shift.pk, volunteer=volunteer, note=note, check_visible=False)
+
+
+def signup_create_for_shift_id(*, shift_id: int, volunteer: Any, note: str = "") -> SignUp:
+    """The API's sign-up: no shift read beforehand. A shift that does not exist, or whose
+    project this volunteer may not see, answers 404 (as ``get_shift_for_user`` does), from
+    the sign-up's own read; the organization and region are read only for a project not in
+    a public status."""
+    return _signup_create(shift_id=shift_id, volunteer=volunteer, note=note, check_visible=True)
+
+
+@transaction.atomic
+def _signup_create(*, shift_id: int, volunteer: Any, note: str, check_visible: bool) -> SignUp:
+    """Under the shift's lock, one query for everything the rules read (SIGNUP_FACTS_SQL;
+    the skills and qualifications only for a shift that requires any), then the counter
+    and the row: BEGIN, the read, two writes, COMMIT (docs/performance.md, "Sign-ups")."""
+    read = _signup_facts(shift_id, volunteer)
+    if read is None:
+        if check_visible:
+            raise Http404
+        raise Conflict(_("This shift no longer exists."), code="shift_missing")
+    shift, project, facts, has_skills, has_qualifications = read
+    if check_visible and not permissions.can_view_project(volunteer, project):
+        raise Http404
+    project_page_changed(project.pk)
     now = timezone.now()
-    skills, qualifications = _shift_requirements(shift)
-    refusal = signup_refusal(shift=shift, project=project, facts=VolunteerFacts(volunteer), now=now,
-                             skills=skills, qualifications=qualifications)
+    refusal = signup_refusal(
+        shift=shift, project=project, facts=facts, now=now,
+        skills=list(shift.skills.all()) if has_skills else [],
+        qualifications=list(shift.qualifications.all()) if has_qualifications else [],
+    )
     if refusal is not None:
         refusal.raise_it()
     signup = SignUp(shift=shift, volunteer=volunteer, note=(note or "")[:300], created_at=now)

@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks_db.models import DBTaskResult
 
 from civitas.core.events import handler_names
+from civitas.notifications import tasks
 from civitas.notifications.models import Kind, Message, Reminder, ReminderStatus
 from civitas.notifications.tests.conftest import make_project, make_shift, make_signup
 from civitas.organizations import services as organizations
@@ -96,6 +99,36 @@ def test_a_real_sign_up_is_confirmed_with_a_link_to_the_project_and_reminders(ca
     assert message.url == reverse("projects:detail", args=[project.pk])
     assert client_answers(cast, cast.volunteer, message.url) == 200
     assert Reminder.objects.filter(signup=signup, status=ReminderStatus.SCHEDULED).count() == 2
+
+
+def test_a_sign_up_queues_its_notice_and_a_worker_writes_it(cast, django_capture_on_commit_callbacks):
+    """The request only queues the notice (docs/performance.md, "Sign-ups"); the worker
+    of the database queue writes it and the reminders."""
+    shift = open_shift(cast, recruiting_project(cast))
+    database_queue = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["notifications"]}}
+    with override_settings(TASKS=database_queue):
+        # when the volunteer signs up
+        with django_capture_on_commit_callbacks(execute=True):
+            signup = projects.signup_create(shift=shift, volunteer=cast.volunteer)
+        # then nothing is written for them yet, and one task waits
+        assert not Message.objects.filter(recipient=cast.volunteer).exists()
+        assert not Reminder.objects.filter(signup=signup).exists()
+        queued = DBTaskResult.objects.get(status="READY")
+        assert queued.task_path == tasks.signup_notify.module_path
+    # when a worker runs it (as db_worker does: the task with its stored arguments)
+    result = queued.task_result
+    queued.task.call(*result.args, **result.kwargs)
+    # then the notice and both reminders are there
+    assert Message.objects.get(recipient=cast.volunteer, kind=Kind.SIGNUP).subject == "报名成功：关爱老人"
+    assert Reminder.objects.filter(signup=signup, status=ReminderStatus.SCHEDULED).count() == 2
+
+
+def test_a_place_given_up_before_the_worker_runs_gets_no_reminders(cast):
+    shift = make_shift(cast, starts_at=timezone.now() + dt.timedelta(days=3))
+    signup = make_signup(shift, cast.volunteer, status="cancelled")
+    fire("signup.confirmed", signup_id=signup.pk)
+    assert last(cast.volunteer).kind == Kind.SIGNUP
+    assert not Reminder.objects.filter(signup=signup).exists()
 
 
 def client_answers(cast, user, url):

@@ -142,3 +142,15 @@ def test_a_sign_up_confirmed_again_gets_its_reminders_back(cast):
     reminders.reminders_cancel(signup_ids=[reminder.signup_id])
     reminders.reminders_schedule(signup=reminder.signup)
     assert set(Reminder.objects.filter(signup=reminder.signup).values_list("status", flat=True)) == {ReminderStatus.SCHEDULED}
+
+
+def test_scheduling_again_leaves_a_sent_reminder_sent_and_moves_a_cancelled_one_to_the_shift_time(cast):
+    reminder = due_reminder(cast)
+    other = Reminder.objects.get(signup=reminder.signup, kind="2h")
+    Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.SENT)
+    Reminder.objects.filter(pk=other.pk).update(status=ReminderStatus.CANCELLED, due_at=other.due_at - dt.timedelta(days=1))
+    assert reminders.reminders_schedule(signup=reminder.signup) == 2
+    assert Reminder.objects.filter(signup=reminder.signup).count() == 2
+    assert Reminder.objects.get(pk=reminder.pk).status == ReminderStatus.SENT
+    other.refresh_from_db()
+    assert (other.status, other.due_at) == (ReminderStatus.SCHEDULED, reminder.signup.shift.starts_at - dt.timedelta(hours=2))

@@ -119,6 +119,16 @@ def test_sign_up_refusals_answer_with_the_reason_and_change_nothing(cast, client
     assert post(client, f"/api/v1/shifts/{shift.pk}/signups", {}, {}).status_code == 401
 
 
+def test_a_shift_of_a_project_not_yet_public_is_not_found_by_outsiders(cast, client, api_token):
+    shift = make_shift(cast, make_project(cast, status="submitted"))
+    response = post(client, f"/api/v1/shifts/{shift.pk}/signups", {}, api_token(cast.volunteer))
+    assert response.status_code == 404
+    # the organization's own staff see it, and hear why they may not sign up
+    response = post(client, f"/api/v1/shifts/{shift.pk}/signups", {}, api_token(cast.organizer_a))
+    assert response.status_code in (409, 422)
+    assert not SignUp.objects.exists()
+
+
 def test_cancelled_shift_refuses_sign_ups(cast, client, api_token):
     shift = make_shift(cast, make_project(cast))
     response = post(client, f"/api/v1/shifts/{shift.pk}/cancel", {"reason": "台风"}, api_token(cast.organizer_a))

@@ -72,6 +72,26 @@ def test_overlapping_confirmed_shift_is_refused(cast, project):
     assert error.value.code == "overlapping_shift"
 
 
+def test_a_shift_ending_as_another_starts_does_not_overlap_it(cast, project):
+    first = make_shift(cast, project)
+    services.signup_create(shift=first, volunteer=cast.volunteer)
+    after = make_shift(cast, project, starts_at=first.ends_at)
+    before = make_shift(cast, project, starts_at=first.starts_at - dt.timedelta(hours=3))
+    assert services.signup_create(shift=after, volunteer=cast.volunteer).status == SignUpStatus.CONFIRMED
+    assert services.signup_create(shift=before, volunteer=cast.volunteer).status == SignUpStatus.CONFIRMED
+
+
+def test_a_waitlisted_place_elsewhere_is_no_overlap_but_a_waitlisted_one_here_is_a_sign_up(cast, project):
+    full = make_shift(cast, project, capacity=1)
+    services.signup_create(shift=full, volunteer=cast.volunteer2)
+    assert services.signup_create(shift=full, volunteer=cast.volunteer).status == SignUpStatus.WAITLISTED
+    same_time = make_shift(cast, project, starts_at=full.starts_at)
+    assert services.signup_create(shift=same_time, volunteer=cast.volunteer).status == SignUpStatus.CONFIRMED
+    with pytest.raises(Conflict) as error:
+        services.signup_create(shift=full, volunteer=cast.volunteer)
+    assert error.value.code == "already_signed_up"
+
+
 def test_after_the_deadline_no_sign_up(cast, project):
     shift = make_shift(cast, project, signup_deadline=next_week(9, days=3))
     with time_machine.travel(next_week(9, days=4)), pytest.raises(Conflict) as error:
@@ -259,14 +279,26 @@ def test_move_refuses_a_shift_whose_requirement_the_volunteer_lacks(cast, projec
 
 
 def test_a_sign_up_keeps_to_its_query_budget(cast, shift):
-    """The issue #3 path (docs/performance.md, "Sign-ups"): the shift and its project read
-    once under the lock, the volunteer's profile and active sign-ups, one look for
-    requirements, the counter and the row; no savepoint but the service's own."""
+    """The issue #3 path (docs/performance.md, "Sign-ups"): one read under the shift's
+    lock for every rule (the shift, its project, the volunteer's profile, sign-up here and
+    overlap, whether it has requirements), the counter and the row; no savepoint but the
+    service's own (here, in the test's transaction, the savepoint and its release)."""
     from civitas.core.testing import query_budget
 
-    # the profile is read through the user, as a token's user arrives in the API
     volunteer = type(cast.volunteer).objects.get(pk=cast.volunteer.pk)
-    with query_budget(8) as captured:
-        signup = services.signup_create(shift=shift, volunteer=volunteer)
+    with query_budget(5) as captured:
+        signup = services.signup_create_for_shift_id(shift_id=shift.pk, volunteer=volunteer)
     assert signup.status == SignUpStatus.CONFIRMED
     assert sum("SAVEPOINT" in q["sql"] and "RELEASE" not in q["sql"] for q in captured.captured_queries) == 1
+
+
+def test_a_shift_with_requirements_reads_them_too(cast, shift):
+    from civitas.core.testing import query_budget
+
+    shift.skills.add(Skill.objects.get(code="first_aid"))
+    cast.volunteer.volunteer.skills.add(Skill.objects.get(code="first_aid"))
+    volunteer = type(cast.volunteer).objects.get(pk=cast.volunteer.pk)
+    # the budget above, and the shift's skills and the volunteer's
+    with query_budget(7):
+        signup = services.signup_create_for_shift_id(shift_id=shift.pk, volunteer=volunteer)
+    assert signup.status == SignUpStatus.CONFIRMED

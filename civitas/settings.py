@@ -348,6 +348,9 @@ CIVITAS = {
     # services retire it when the project, its shifts, their places or the organization
     # change, and this lifetime is the backstop (projects/cache.py).
     "PROJECT_PAGE_CACHE_SECONDS": env.int("PROJECT_PAGE_CACHE_SECONDS", default=30),
+    # How long the API keeps the count of a public project search (projects/selectors.py,
+    # search_count); the matches themselves are always read afresh.
+    "SEARCH_COUNT_CACHE_SECONDS": env.int("SEARCH_COUNT_CACHE_SECONDS", default=60),
     # Ledger rules (civitas/ledger/rules.py).
     "HOURS_ROUNDING_STEP": Decimal(env.str("HOURS_ROUNDING_STEP", default="0.5")),
     "HOURS_ROUNDING": env.str("HOURS_ROUNDING", default="nearest"),  # nearest, down or up

@@ -81,17 +81,18 @@ def projects(request: HttpRequest, filters: Query[ProjectFilter]):  # type: igno
         if near is None:
             raise ValidationError({"near": [_("Give a point as latitude,longitude.")]})
     region = Region.objects.filter(pk=filters.region).first() if filters.region else None
+    if filters.region and region is None:
+        return {"items": [], "count": 0}
     search = selectors.ProjectSearch(
         q=filters.q, category=filters.category, region=region, status=filters.status, near=near,
         radius_km=filters.radius_km, date_from=filters.date_from, date_to=filters.date_to, skill=filters.skill,
         open_only=filters.open, sort=filters.sort,
     )
-    queryset = selectors.project_search(user=current_user(request), search=search)
-    if filters.region and region is None:
-        queryset = queryset.none()
+    user = current_user(request)
+    queryset = selectors.project_search(user=user, search=search)
     start = (filters.page - 1) * PAGE_SIZE
     items = selectors.with_distances(list(queryset[start : start + PAGE_SIZE]), near)
-    return {"items": items, "count": queryset.count()}
+    return {"items": items, "count": selectors.search_count(user=user, search=search, projects=queryset)}
 
 
 @router.get("/projects/{project_id}", response={200: ProjectDetailOut, 404: ErrorOut}, auth=None)

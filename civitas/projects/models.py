@@ -71,6 +71,12 @@ class Project(models.Model):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["latitude", "longitude"]),
+            # newest first: a search reads each relevance tier in this order and stops at a page
+            models.Index(fields=["created_at", "id"], name="project_created_idx"),
+        ]
+        constraints = [
+            # selectors.visible_projects names the statuses a project is hidden in; any other is public
+            models.CheckConstraint(condition=models.Q(status__in=ProjectStatus.values), name="project_status_known"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -63,9 +64,10 @@ def _search_from(request: HttpRequest) -> tuple[ProjectSearchForm, selectors.Pro
 
 def project_list(request: HttpRequest) -> HttpResponse:
     form, search = _search_from(request)
-    projects = selectors.project_search(user=request.user, search=search).prefetch_related("organization", "region")
+    projects = selectors.project_search(user=request.user, search=search)
     page = paginate(request, projects, count_limit=LIST_COUNT_LIMIT)
     page.object_list = selectors.with_distances(list(page.object_list), search.near)
+    prefetch_related_objects(page.object_list, "organization", "region")
     return render(request, "projects/list.html", {
         "filters": form, "page": page, "search": search,
         "can_propose": permissions.can_propose_projects(request.user),
@@ -75,7 +77,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 def project_map(request: HttpRequest) -> HttpResponse:
     form, search = _search_from(request)
-    projects = list(selectors.project_search(user=request.user, search=search).filter(latitude__isnull=False)[:MAP_LIMIT])
+    search.located = True
+    projects = list(selectors.project_search(user=request.user, search=search)[:MAP_LIMIT])
     markers = [
         {"lat": float(p.latitude), "lon": float(p.longitude), "title": localized(p, "title"),
          "url": reverse("projects:detail", args=[p.pk]), "status": p.get_status_display(),

@@ -87,3 +87,27 @@ def test_recommendations_give_their_reasons(cast):
     assert "matches your skill: First aid" in found[0].reasons
     assert "matches your interest: Elderly and disabled care" in found[0].reasons
     assert any(reason.startswith("close to home") for reason in found[0].reasons)
+
+
+def test_the_apis_public_count_is_kept_a_while_and_staff_count_afresh(cast, client):
+    # given: one published project with the word, counted once by a visitor's search
+    from django.core.cache import cache
+
+    make_project(cast, title="图书漂流")
+    assert client.get("/api/v1/projects", {"q": "图书"}).json()["count"] == 1
+
+    # when: a second one is published, and an unpublished one is drafted
+    second = make_project(cast, title="图书角整理")
+    make_project(cast, status="draft", title="图书草稿")
+
+    # then: visitors get the kept count with the fresh matches, other filters their own count,
+    # staff an exact count of what they see
+    answer = client.get("/api/v1/projects", {"q": "图书"}).json()
+    assert answer["count"] == 1 and second.pk in [item["id"] for item in answer["items"]]
+    assert client.get("/api/v1/projects", {"q": "图书", "category": "elderly_disabled"}).json()["count"] == 2
+    organizer = selectors.ProjectSearch(q="图书")
+    queryset = selectors.project_search(user=cast.organizer_a, search=organizer)
+    assert selectors.search_count(user=cast.organizer_a, search=organizer, projects=queryset) == 3
+    # and once the kept count expires, visitors count afresh
+    cache.clear()
+    assert client.get("/api/v1/projects", {"q": "图书"}).json()["count"] == 2

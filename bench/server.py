@@ -41,6 +41,9 @@ def database_env(scale: str, db: str) -> dict[str, str]:
         env["SQLITE_PATH"] = str(ROOT / "var" / f"bench-{scale}.sqlite3")
     else:
         env["DATABASE_URL"] = f"{PG_SERVER}/civitas_bench_{scale}"
+    # Each city's keys of its own in the shared Redis: rate-limit windows are counted per
+    # user id, and the small and the large city both have a user 1.
+    env["CACHE_KEY_PREFIX"] = f"bench-{scale}-{db}"
     return env
 
 

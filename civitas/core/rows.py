@@ -66,3 +66,41 @@ def columns(model: type[Model], table_alias: str, alias: str = "default", fields
     """``t."id", t."name", ...``: every concrete column of ``model`` (or of ``fields``), in ``_meta`` order."""
     quote = connections[alias].ops.quote_name
     return ", ".join(f"{table_alias}.{quote(f.column)}" for f in (model._meta.concrete_fields if fields is None else fields))
+
+
+_inserts: dict[tuple[str, type[Model]], tuple[str, list[Field]]] = {}
+
+
+def insert(obj: Model, *, alias: str = "default", together: tuple[str, Sequence[Any]] | None = None) -> None:
+    """Insert ``obj`` as ``obj.save()`` would (each field's ``pre_save`` and
+    ``get_db_prep_save``, no signals: the project sends none), through a statement written
+    once per model, and set its primary key. ``together`` is an ``UPDATE`` that belongs to
+    the same change (a shift's counter with its new sign-up): on PostgreSQL it runs in the
+    same statement (a data-modifying ``WITH``), so a refused insert leaves it undone with
+    it; elsewhere just before, in the caller's transaction."""
+    connection = connections[alias]
+    model = type(obj)
+    key = (alias, model)
+    if key not in _inserts:
+        quote = connection.ops.quote_name
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 (quoted names)
+               f"VALUES ({', '.join(['%s'] * len(fields))})")
+        if connection.features.can_return_columns_from_insert:
+            sql += f" RETURNING {quote(model._meta.pk.column)}"
+        _inserts[key] = (sql, fields)
+    sql, fields = _inserts[key]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        if together is not None and connection.vendor == "postgresql":
+            cursor.execute(f"WITH together AS ({together[0]}) {sql}", [*together[1], *values])
+        else:
+            if together is not None:
+                cursor.execute(*together)
+            cursor.execute(sql, values)
+        if connection.features.can_return_columns_from_insert:
+            obj.pk = cursor.fetchone()[0]
+        else:
+            obj.pk = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+    obj._state.adding = False
+    obj._state.db = alias

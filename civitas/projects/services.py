@@ -776,6 +776,13 @@ def _lock_shift(shift_id: int) -> Shift:
     return shift
 
 
+def _counter_up(shift: Shift, counter: str) -> tuple[str, list[Any]]:
+    """``UPDATE`` that adds one to a counter of the shift (``rows.insert``'s ``together``)."""
+    quote = connection.ops.quote_name
+    column = quote(Shift._meta.get_field(counter).column)
+    return (f"UPDATE {quote(Shift._meta.db_table)} SET {column} = {column} + 1 WHERE id = %s", [shift.pk])  # noqa: S608 (quoted names)
+
+
 def _append_to_waitlist(shift: Shift, signup: SignUp) -> None:
     signup.status = SignUpStatus.WAITLISTED
     signup.waitlist_position = shift.waitlisted_count + 1
@@ -941,22 +948,21 @@ def _signup_create(*, shift_id: int, volunteer: Any, note: str, check_visible: b
         refusal.raise_it()
     signup = SignUp(shift=shift, volunteer=volunteer, note=(note or "")[:300], created_at=now)
     if shift.requires_approval:
-        signup.status = SignUpStatus.PENDING
-        Shift.objects.filter(pk=shift.pk).update(pending_count=F("pending_count") + 1)
-        event = "signup.pending"
+        signup.status, counter, event = SignUpStatus.PENDING, "pending_count", "signup.pending"
     elif shift.confirmed_count < shift.capacity:
-        signup.status = SignUpStatus.CONFIRMED
-        _take_place(shift)
-        event = "signup.confirmed"
+        signup.status, counter, event = SignUpStatus.CONFIRMED, "confirmed_count", "signup.confirmed"
     else:
-        _append_to_waitlist(shift, signup)
-        event = "signup.waitlisted"
+        signup.status, counter, event = SignUpStatus.WAITLISTED, "waitlisted_count", "signup.waitlisted"
+        signup.waitlist_position = shift.waitlisted_count + 1
+    setattr(shift, counter, getattr(shift, counter) + 1)
     try:
-        # No savepoint of its own: the refusal above already read this volunteer's active
+        # The row and its counter in one written-out statement (on PostgreSQL; two on
+        # SQLite): the ORM's save and update were a fifth of the request's CPU. No
+        # savepoint of its own: the refusal above already read this volunteer's active
         # sign-ups under the shift's lock, so the unique constraint is only the backstop,
         # and a failure ends this function's transaction (or its savepoint, when a caller
         # holds one) as a whole.
-        signup.save()
+        rows.insert(signup, together=_counter_up(shift, counter))
     except IntegrityError:
         raise Conflict(_("You have already signed up for this shift."), code="already_signed_up") from None
     publish(event, signup_id=signup.pk)

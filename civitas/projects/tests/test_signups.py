@@ -63,6 +63,30 @@ def test_signing_up_twice_is_a_conflict_and_changes_nothing(cast, shift):
     assert SignUp.objects.count() == 1
 
 
+def test_when_the_unique_constraint_refuses_the_row_the_counter_stays_as_it_was(cast, shift, monkeypatch):
+    # given: a confirmed sign-up, and the rules' read made blind to it (a race the lock
+    # rules out; the unique constraint is the backstop)
+    from civitas.projects.services import VolunteerFactsForShift
+
+    first = services.signup_create(shift=shift, volunteer=cast.volunteer)
+    monkeypatch.setattr(VolunteerFactsForShift, "__init__", _blind(VolunteerFactsForShift.__init__))
+
+    # when: the same volunteer signs up again
+    with pytest.raises(Conflict) as error:
+        services.signup_create(shift=shift, volunteer=cast.volunteer)
+
+    # then: refused by the constraint; the row and its counter written together are both undone
+    assert error.value.code == "already_signed_up"
+    assert counters(shift) == (1, 0, 0)
+    assert list(SignUp.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def _blind(init):
+    def blind(self, user, profile, shift_id, active_status, overlapping):
+        init(self, user, profile, shift_id, None, overlapping)
+    return blind
+
+
 def test_overlapping_confirmed_shift_is_refused(cast, project):
     first = make_shift(cast, project)
     second = make_shift(cast, project, starts_at=first.starts_at + dt.timedelta(hours=1))

@@ -144,7 +144,9 @@ async def api_me(s: Session, i: int) -> Response:
 async def registration(s: Session, i: int) -> Response:
     # A random mobile number per request: runs against a reused database never collide.
     mobile = f"+86136{secrets.randbelow(10**8):08d}"
-    return await s.client.post("/api/v1/volunteers", json={
+    # Each from a phone of its own, as the load balancer reports it (server_env).
+    phone = f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"
+    return await s.client.post("/api/v1/volunteers", headers={"X-Forwarded-For": phone}, json={
         "real_name": "压测志愿者", "password": "bench-Password-2026", "mobile": mobile,
         "birth_date": "1995-06-01", "gender": "female", "interests": ["community"], "privacy_consent": True,
     })

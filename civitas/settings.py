@@ -223,7 +223,8 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Civitas")
 
 # Rate limits (civitas.core.ratelimit): a fixed window in the shared cache.
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
-RATELIMIT_TRUST_FORWARDED_FOR = IS_PRODUCTION
+# Behind the load balancer (docs/deploy.md) the client's address is the last X-Forwarded-For hop.
+RATELIMIT_TRUST_FORWARDED_FOR = env.bool("RATELIMIT_TRUST_FORWARDED_FOR", default=IS_PRODUCTION)
 RATE_LIMITS = {
     # scope: (requests, seconds) per client address
     "signin": (20, 300),

@@ -411,12 +411,11 @@ def indexes_deferred(*tables: type[models.Model], ctx: SeedContext | None = None
         progress = Progress(ctx, "indexes", len(indexes) + len(foreign_keys)) if ctx is not None else None
         # A GIN index builds on one core only, and the checks of two tables' foreign keys
         # are independent: outside a transaction (which another connection could not see
-        # into) PostgreSQL does two at a time. GIN indexes first, the longest builds.
-        workers = 2 if postgres and not connection.in_atomic_block else 1
+        # into) PostgreSQL does two at a time (side_by_side). GIN indexes first, the longest builds.
         builds = sorted((definition for _name, definition in indexes), key=lambda sql: " USING gin " not in sql)
-        _run_all(connection, builds, workers, progress)
+        _run_all(connection, builds, progress)
         checks = [f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}" for table, name, definition in foreign_keys]
-        _run_all(connection, checks, workers, progress)
+        _run_all(connection, checks, progress)
         with connection.cursor() as cursor:
             # Fresh statistics, so the next steps' queries on these tables plan well (SQLite
             # without them takes the ledger's status index for selective and sorts 4 million
@@ -490,8 +489,9 @@ def in_step(items: Iterable[Any], consume: Callable[[Any], None], *, alias: str 
             future.result()
 
 
-def _run_all(connection: Any, statements: list[str], workers: int, progress: Progress | None) -> None:
-    """Run the statements on ``workers`` connections, each taking the next one left."""
+def _run_all(connection: Any, statements: list[str], progress: Progress | None) -> None:
+    """Run the statements on two connections side by side (one where ``side_by_side``
+    runs its work in turn), each taking the next one left."""
     pending = list(reversed(statements))
     lock = threading.Lock()
     # Index sorts and the foreign keys' checking joins in memory rather than in temporary
@@ -514,21 +514,8 @@ def _run_all(connection: Any, statements: list[str], workers: int, progress: Pro
             for sql in session:
                 cursor.execute(f"RESET {sql.split()[1]}")
 
-    if workers == 1:
-        work(connection)
-        return
-
-    def in_thread() -> None:
-        # A thread gets a connection of its own from Django; it is closed with the thread's work.
-        worker = connections[connection.alias]
-        try:
-            work(worker)
-        finally:
-            worker.close()
-
-    with ThreadPoolExecutor(workers) as pool:
-        for future in [pool.submit(in_thread) for _ in range(workers)]:
-            future.result()
+    # connections[alias] is read in the thread that runs the work: its own connection there.
+    side_by_side(*[lambda: work(connections[connection.alias])] * 2, alias=connection.alias)
 
 
 @contextmanager

@@ -780,7 +780,8 @@ def _counter_up(shift: Shift, counter: str) -> tuple[str, list[Any]]:
     """``UPDATE`` that adds one to a counter of the shift (``rows.insert``'s ``together``)."""
     quote = connection.ops.quote_name
     column = quote(Shift._meta.get_field(counter).column)
-    return (f"UPDATE {quote(Shift._meta.db_table)} SET {column} = {column} + 1 WHERE id = %s", [shift.pk])  # noqa: S608 (quoted names)
+    return (f"UPDATE {quote(Shift._meta.db_table)} SET {column} = {column} + 1 "  # noqa: S608 (quoted names)
+            f"WHERE {quote(Shift._meta.pk.column)} = %s", [shift.pk])
 
 
 def _append_to_waitlist(shift: Shift, signup: SignUp) -> None:
